@@ -1,0 +1,33 @@
+using System;
+
+namespace TensorForge
+{
+    /// <summary>Marks a <c>partial class</c> as a network compiled by the TensorForge generator.
+    /// The layer attributes that follow, in source order, are the network.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class NetworkAttribute : Attribute
+    {
+        /// <summary>The training loss. <see cref="TensorForge.Loss.None"/> (the default) generates no <c>TrainStep</c>.</summary>
+        public Loss Loss { get; set; }
+        /// <summary>Seed of the parameterless constructor (initialisation and dropout). Default 0.</summary>
+        public int Seed { get; set; }
+    }
+
+    /// <summary>The per-sample input shape, without the batch dimension: <c>[features]</c>, <c>[channels, height, width]</c> or <c>[time, features]</c>.
+    /// Must be the first layer attribute, exactly once.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class InputAttribute : Attribute
+    {
+        /// <summary>Declares the input shape.</summary>
+        public InputAttribute(params int[] shape) { Shape = shape; }
+        /// <summary>The per-sample shape.</summary>
+        public int[] Shape { get; }
+    }
+
+    /// <summary>Base of every layer attribute. <see cref="Name"/> names the layer's tensors in saved files.</summary>
+    public abstract class LayerAttribute : Attribute
+    {
+        /// <summary>The layer's name (safetensors prefix). Default: the lower-case kind and its count, e.g. <c>dense1</c>.</summary>
+        public string? Name { get; set; }
+    }
+}
