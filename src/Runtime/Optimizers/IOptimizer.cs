@@ -3,6 +3,7 @@ using System;
 namespace TensorForge.Optimizers
 {
     /// <summary>An optimizer over one contiguous parameter block. State (momentum, moments) lives in the optimizer.</summary>
+    /// <remarks>Implementations allocate their state once, in the constructor; <see cref="Step"/> allocates nothing.</remarks>
     public interface IOptimizer
     {
         /// <summary>The learning rate given at construction (the schedule's base).</summary>
@@ -10,6 +11,8 @@ namespace TensorForge.Optimizers
         /// <summary>Number of steps taken.</summary>
         long StepCount { get; }
         /// <summary>One update with the given learning rate. Lengths must equal the optimizer's parameter count.</summary>
+        /// <exception cref="ArgumentException">A length differs from the parameter count.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative or not finite.</exception>
         void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate);
     }
 }
