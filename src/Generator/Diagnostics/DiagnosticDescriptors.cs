@@ -1,0 +1,131 @@
+using Microsoft.CodeAnalysis;
+
+namespace TensorForge.Generator.Diagnostics
+{
+    /// <summary>Every TensorForge diagnostic. Ranges: TF0xxx declaration errors, TF1xxx shape errors, TF2xxx weights and data, TF9xxx information.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Declaration = "TensorForge.Declaration";
+        private const string Shapes = "TensorForge.Shapes";
+        private const string HelpBase = "https://github.com/tensorforge/tensorforge/blob/main/docs/diagnostics.md#";
+
+        public const string NotPartialId = "TF0001";
+        public const string MissingInputId = "TF0002";
+        public const string InputNotFirstId = "TF0003";
+        public const string DuplicateInputId = "TF0004";
+        public const string LayersInSeveralPartsId = "TF0005";
+        public const string InvalidArgumentId = "TF0006";
+        public const string DuplicateOptimizerId = "TF0007";
+        public const string DuplicateScheduleId = "TF0008";
+        public const string ScheduleWithoutOptimizerId = "TF0009";
+        public const string DuplicateLayerNameId = "TF0010";
+        public const string InvalidLayerNameId = "TF0011";
+        public const string UnsupportedClassId = "TF0012";
+        public const string DenseNeedsVectorId = "TF1001";
+        public const string LossIncompatibleId = "TF1002";
+        public const string SoftmaxBeforeCrossEntropyId = "TF1003";
+        public const string TooLargeId = "TF1004";
+
+        public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
+            "Network class must be partial",
+            "'{0}' must be declared partial so that TensorForge can generate the network's members",
+            "The generator adds members to the class (and to every type that contains it), which needs the partial modifier.");
+
+        public static readonly DiagnosticDescriptor MissingInput = Error(MissingInputId, Declaration,
+            "Network has no [Input]",
+            "Network '{0}' has no [Input]; declare the per-sample input shape as the first layer attribute, e.g. [Input(784)]",
+            "Every network starts with exactly one [Input] that gives the per-sample shape without the batch dimension.");
+
+        public static readonly DiagnosticDescriptor InputNotFirst = Error(InputNotFirstId, Declaration,
+            "[Input] must come first",
+            "[Input] must be the first layer attribute of '{0}', but it follows [{1}]",
+            "Layer attributes are read in source order; the input shape has to be known before the first layer.");
+
+        public static readonly DiagnosticDescriptor DuplicateInput = Error(DuplicateInputId, Declaration,
+            "[Input] declared twice",
+            "'{0}' declares [Input] more than once; a network has exactly one input",
+            "A network has one input shape; use one [Input] as the first layer attribute.");
+
+        public static readonly DiagnosticDescriptor LayersInSeveralParts = Error(LayersInSeveralPartsId, Declaration,
+            "Layers declared on several partial declarations",
+            "Layers of '{0}' are declared on more than one partial declaration, so their order is ambiguous; move [{1}] to the part that holds the other layers",
+            "The layer order is the source order, which is only defined within one declaration.");
+
+        public static readonly DiagnosticDescriptor InvalidArgument = Error(InvalidArgumentId, Declaration,
+            "Invalid layer or optimizer argument",
+            "{0} of {1} must be {2} but is {3}",
+            "Sizes are positive, probabilities lie in their range, learning rates are positive and finite.");
+
+        public static readonly DiagnosticDescriptor DuplicateOptimizer = Error(DuplicateOptimizerId, Declaration,
+            "More than one optimizer",
+            "'{0}' already has the optimizer [{1}]; remove [{2}]",
+            "A network has at most one optimizer attribute.");
+
+        public static readonly DiagnosticDescriptor DuplicateSchedule = Error(DuplicateScheduleId, Declaration,
+            "More than one learning-rate schedule",
+            "'{0}' already has the schedule [{1}]; remove [{2}]",
+            "A network has at most one schedule attribute.");
+
+        public static readonly DiagnosticDescriptor ScheduleWithoutOptimizer = Error(ScheduleWithoutOptimizerId, Declaration,
+            "Schedule without an optimizer",
+            "[{0}] schedules the learning rate of an optimizer, but '{1}' has none; add [Sgd], [Adam] or [AdamW]",
+            "A schedule ticks once per optimizer step; without an optimizer it has nothing to schedule.");
+
+        public static readonly DiagnosticDescriptor DuplicateLayerName = Error(DuplicateLayerNameId, Declaration,
+            "Duplicate layer name",
+            "Layer name '{0}' is already used by another layer of '{1}'; names must be unique because they name the saved tensors",
+            "Layer names are the prefixes of the tensors in saved files, so two layers cannot share one.");
+
+        public static readonly DiagnosticDescriptor InvalidLayerName = Error(InvalidLayerNameId, Declaration,
+            "Invalid layer name",
+            "Layer name '{0}' is invalid; use 1 to 128 letters, digits, '_', '-' or '.'",
+            "Layer names become tensor names in safetensors files and appear in generated code comments.");
+
+        public static readonly DiagnosticDescriptor UnsupportedClass = Error(UnsupportedClassId, Declaration,
+            "Unsupported network class",
+            "'{0}' cannot be a network: {1}",
+            "A network is a non-static partial class.");
+
+        public static readonly DiagnosticDescriptor DenseNeedsVector = Error(DenseNeedsVectorId, Shapes,
+            "Dense needs a vector input",
+            "Dense '{0}' expects a vector but receives {1}; add [Flatten] before it",
+            "Dense layers multiply a vector by a matrix; flatten images and sequences first.");
+
+        public static readonly DiagnosticDescriptor LossIncompatible = Error(LossIncompatibleId, Shapes,
+            "Loss does not fit the output",
+            "{0} needs {1}, but the network's output is {2}",
+            "The loss has to match the shape of the network's output.");
+
+        public static readonly DiagnosticDescriptor SoftmaxBeforeCrossEntropy = new DiagnosticDescriptor(SoftmaxBeforeCrossEntropyId,
+            "Softmax before SoftmaxCrossEntropy",
+            "Softmax '{0}' is the last layer, but SoftmaxCrossEntropy expects logits and applies softmax itself; remove [Softmax]",
+            Shapes, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "Applying softmax twice flattens the gradients and slows or stalls training.",
+            helpLinkUri: HelpBase + SoftmaxBeforeCrossEntropyId);
+
+        public static readonly DiagnosticDescriptor TooLarge = Error(TooLargeId, Shapes,
+            "Network too large",
+            "{0} would hold {1} elements, more than the 2,147,483,647 one tensor or parameter block can hold",
+            "Per-sample activations and the parameter block are indexed with 32-bit integers.");
+
+        private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
+            => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+                description: description, helpLinkUri: HelpBase + id);
+
+        /// <summary>Every descriptor, for the analyzer's SupportedDiagnostics.</summary>
+        public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All =
+            System.Collections.Immutable.ImmutableArray.Create(
+                NotPartial, MissingInput, InputNotFirst, DuplicateInput, LayersInSeveralParts, InvalidArgument, DuplicateOptimizer,
+                DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
+                DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge);
+
+        public static DiagnosticDescriptor ById(string id)
+        {
+            foreach (DiagnosticDescriptor descriptor in All)
+            {
+                if (descriptor.Id == id) return descriptor;
+            }
+            throw new System.ArgumentException("Unknown diagnostic id " + id, nameof(id));
+        }
+    }
+}

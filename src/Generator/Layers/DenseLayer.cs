@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using TensorForge.Generator.Diagnostics;
+using TensorForge.Generator.Emit;
+using TensorForge.Generator.Helpers;
+using TensorForge.Generator.Shapes;
+
+namespace TensorForge.Generator.Layers
+{
+    /// <summary>[Dense(units, Activation, Bias)] — PyTorch nn.Linear (+ a fused activation): y = f(x·Wᵀ + b),
+    /// weight [units, in], bias [units]. He-uniform weights when followed by a ReLU-family activation, Xavier otherwise.</summary>
+    internal sealed record DenseLayer(string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters,
+        int InFeatures, int Units, bool HasBias, ActivationKind Activation, bool HeInitialization)
+        : LayerPlan("Dense", Name, Input, Output, Parameters)
+    {
+        public static LayerPlan? Create(LayerBuildContext context)
+        {
+            int units = context.Attribute.GetInt("units", 0);
+            int activationValue = context.Attribute.GetInt("Activation", 0);
+            bool hasBias = context.Attribute.GetBool("Bias", true);
+            bool valid = context.Check(units > 0, "units", "positive", units);
+            valid &= context.Check(ActivationCalls.IsDefined(activationValue), "Activation", "a defined Activation value", activationValue);
+            if (!valid || context.Input is null) return null;
+
+            if (!context.Input.IsVector)
+            {
+                context.Report(DiagnosticDescriptors.DenseNeedsVector, context.Attribute.Location, context.Name, context.Input);
+                return null;
+            }
+            int inFeatures = context.Input.Size;
+            var activation = (ActivationKind)activationValue;
+            EquatableArray<ParameterTensor>? tensors = hasBias
+                ? context.Tensors(("weight", Shape.Of(units, inFeatures)), ("bias", Shape.Of(units)))
+                : context.Tensors(("weight", Shape.Of(units, inFeatures)));
+            if (tensors is null) return null;
+            bool he = ActivationCalls.IsReLUFamily(activation) || context.NextKind is "ReLU" or "LeakyReLU";
+            return new DenseLayer(context.Name, context.Input, Shape.Of(units), tensors.Value, inFeatures, units, hasBias, activation, he);
+        }
+
+        public override string Description => Activation == ActivationKind.None ? "Dense" : "Dense, " + Activation;
+
+        private ParameterTensor Weight => Parameters[0];
+
+        private ParameterTensor? BiasTensor => HasBias ? Parameters[1] : null;
+
+        private bool KeepsPreActivation => ActivationCalls.BackwardNeedsInput(Activation);
+
+        /// <summary>x·Wᵀ + b before the activation, kept when the activation's derivative needs it.</summary>
+        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Units);
+
+        /// <summary>dLoss/d(x·Wᵀ + b).</summary>
+        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Units);
+
+        public override IEnumerable<ScratchBuffer> ScratchBuffers
+        {
+            get
+            {
+                if (KeepsPreActivation) yield return PreActivationBuffer;
+                if (Activation != ActivationKind.None) yield return ActivationGradientBuffer;
+            }
+        }
+
+        public override void EmitInitialization(SourceWriter writer)
+        {
+            writer.Line(HeInitialization
+                ? $"global::TensorForge.Initializers.HeUniform({Slice("parameters", Weight)}, {InFeatures}, ref random);"
+                : $"global::TensorForge.Initializers.XavierUniform({Slice("parameters", Weight)}, {InFeatures}, {Units}, ref random);");
+            if (BiasTensor is { } bias) writer.Line($"global::TensorForge.Initializers.BiasUniform({Slice("parameters", bias)}, {InFeatures}, ref random);");
+        }
+
+        public override void EmitForward(SourceWriter writer, ForwardContext context)
+        {
+            string z = $"affine{context.Index}";
+            writer.Line($"var {z} = {(KeepsPreActivation ? context.Scratch(PreActivationBuffer) : context.Output)};");
+            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedB({context.Input}, {Slice("parameters", Weight)}, {z}, batch, {InFeatures}, {Units});");
+            if (BiasTensor is { } bias) writer.Line($"{NetworkNames.Kernels}.Bias.Add({z}, {Slice("parameters", bias)}, batch, {Units});");
+            if (Activation != ActivationKind.None)
+            {
+                writer.Line(ActivationCalls.Forward(Activation, z, KeepsPreActivation ? context.Output : z, ActivationCalls.DefaultLeakySlope));
+            }
+        }
+
+        public override void EmitBackward(SourceWriter writer, BackwardContext context)
+        {
+            string dz = context.OutputGradient;
+            if (Activation != ActivationKind.None)
+            {
+                dz = $"activationGradient{context.Index}";
+                writer.Line($"var {dz} = {context.Scratch(ActivationGradientBuffer)};");
+                string x = KeepsPreActivation ? context.Scratch(PreActivationBuffer) : "";
+                writer.Line(ActivationCalls.Backward(Activation, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
+            }
+            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedA({dz}, {context.Input}, {Slice("gradients", Weight)}, {Units}, batch, {InFeatures}, accumulate: true);");
+            if (BiasTensor is { } bias) writer.Line($"{NetworkNames.Kernels}.Bias.AccumulateGradient({dz}, {Slice("gradients", bias)}, batch, {Units});");
+            context.EmitInputGradient(writer,
+                $"{NetworkNames.Kernels}.Gemm.Multiply({dz}, {Slice("parameters", Weight)}, {context.InputGradient}, batch, {Units}, {InFeatures});");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TensorForge.Generator.Helpers;
+
+namespace TensorForge.Generator.Parsing
+{
+    /// <summary>Reads a class marked [Network] into a <see cref="NetworkDeclaration"/>. Shared by the generator and the analyzer,
+    /// so both see exactly the same declaration.</summary>
+    internal static class DeclarationParser
+    {
+        public const string Namespace = "TensorForge";
+        public const string NetworkAttributeName = "TensorForge.NetworkAttribute";
+
+        public static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            AttributeData? network = null;
+            var attributes = new List<AttributeDeclaration>();
+            ImmutableArray<SyntaxReference> parts = type.DeclaringSyntaxReferences;
+
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                INamedTypeSymbol? attributeClass = attribute.AttributeClass;
+                if (attributeClass is null || attributeClass.ContainingNamespace?.ToDisplayString() != Namespace) continue;
+                if (attribute.AttributeConstructor is null) continue; // the compiler reports the bad attribute itself
+                string kind = attributeClass.Name.EndsWith("Attribute") ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : attributeClass.Name;
+                AttributeDeclaration declaration = ParseAttribute(kind, attribute, parts, cancellationToken);
+                if (kind == "Network")
+                {
+                    if (network is null) network = attribute;
+                    attributes.Insert(0, declaration);
+                    continue;
+                }
+                attributes.Add(declaration);
+            }
+            if (network is null) return null;
+
+            AttributeDeclaration networkDeclaration = attributes[0];
+            attributes.RemoveAt(0);
+
+            var containing = new List<ContainingType>();
+            for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                containing.Insert(0, new ContainingType(Keyword(outer), outer.Name, TypeParameterList(outer), IsPartial(outer, cancellationToken),
+                    LocationInfo.From(outer.Locations.FirstOrDefault())));
+            }
+
+            return new NetworkDeclaration(
+                type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+                type.Name,
+                TypeParameterList(type),
+                Keyword(type),
+                containing.ToEquatableArray(),
+                IsPartial(type, cancellationToken),
+                type.IsStatic,
+                LocationInfo.From(type.Locations.FirstOrDefault()),
+                networkDeclaration,
+                attributes.ToEquatableArray());
+        }
+
+        private static AttributeDeclaration ParseAttribute(string kind, AttributeData attribute, ImmutableArray<SyntaxReference> parts, CancellationToken cancellationToken)
+        {
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            int partIndex = 0;
+            if (syntax?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } owner)
+            {
+                for (int i = 0; i < parts.Length; i++)
+                {
+                    if (parts[i].SyntaxTree == owner.SyntaxTree && parts[i].Span == owner.Span) { partIndex = i; break; }
+                }
+            }
+
+            var arguments = new List<ArgumentValue>();
+            IMethodSymbol constructor = attribute.AttributeConstructor!;
+            List<AttributeArgumentSyntax> positional = syntax?.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
+            for (int i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
+            {
+                IParameterSymbol parameter = constructor.Parameters[i];
+                Location? location = parameter.IsParams ? syntax?.GetLocation()
+                    : i < positional.Count ? positional[i].GetLocation() : syntax?.GetLocation();
+                arguments.Add(ToArgument(parameter.Name, attribute.ConstructorArguments[i], location));
+            }
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                AttributeArgumentSyntax? argumentSyntax = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
+                arguments.Add(ToArgument(named.Key, named.Value, argumentSyntax?.GetLocation() ?? syntax?.GetLocation()));
+            }
+            return new AttributeDeclaration(kind, arguments.ToEquatableArray(), LocationInfo.From(syntax?.GetLocation()), partIndex);
+        }
+
+        private static ArgumentValue ToArgument(string name, TypedConstant constant, Location? location)
+        {
+            LocationInfo? where = LocationInfo.From(location);
+            if (constant.Kind == TypedConstantKind.Array)
+            {
+                ImmutableArray<int> values = constant.IsNull ? ImmutableArray<int>.Empty
+                    : constant.Values.Select(v => v.Value is int n ? n : 0).ToImmutableArray();
+                return new ArgumentValue(name, ArgumentKind.IntArray, 0, null, new EquatableArray<int>(values), where);
+            }
+            return constant.Value switch
+            {
+                bool b => new ArgumentValue(name, ArgumentKind.Boolean, b ? 1 : 0, null, EquatableArray<int>.Empty, where),
+                string s => new ArgumentValue(name, ArgumentKind.String, 0, s, EquatableArray<int>.Empty, where),
+                int n => new ArgumentValue(name, ArgumentKind.Number, n, null, EquatableArray<int>.Empty, where),
+                float f => new ArgumentValue(name, ArgumentKind.Number, f, null, EquatableArray<int>.Empty, where),
+                double d => new ArgumentValue(name, ArgumentKind.Number, d, null, EquatableArray<int>.Empty, where),
+                null => new ArgumentValue(name, ArgumentKind.Null, 0, null, EquatableArray<int>.Empty, where),
+                _ => new ArgumentValue(name, ArgumentKind.Number, System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), null, EquatableArray<int>.Empty, where),
+            };
+        }
+
+        private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+            => type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+        private static string Keyword(INamedTypeSymbol type) => type switch
+        {
+            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+            { IsRecord: true } => "record",
+            { TypeKind: TypeKind.Struct } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            _ => "class",
+        };
+
+        private static string TypeParameterList(INamedTypeSymbol type)
+            => type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+    }
+}

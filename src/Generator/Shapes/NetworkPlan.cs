@@ -1,0 +1,34 @@
+using TensorForge.Generator.Helpers;
+using TensorForge.Generator.Layers;
+using TensorForge.Generator.Parsing;
+using TensorForge.Generator.Training;
+
+namespace TensorForge.Generator.Shapes
+{
+    /// <summary>Everything the emitter needs: the class's identity, every layer with its shapes and parameter offsets, the
+    /// loss, the optimizer and the schedule. <see cref="IsValid"/> false means "emit throwing members only".
+    /// <see cref="CanEmit"/> false means "emit nothing" (the class could not take a partial part).</summary>
+    internal sealed record NetworkPlan(
+        string? Namespace,
+        string ClassName,
+        string TypeParameters,
+        string Keyword,
+        EquatableArray<ContainingType> ContainingTypes,
+        string DisplayName,
+        bool CanEmit,
+        bool IsValid,
+        Shape Input,
+        Shape Output,
+        EquatableArray<LayerPlan> Layers,
+        int ParameterCount,
+        LossKind Loss,
+        int Seed,
+        OptimizerPlan? Optimizer,
+        SchedulePlan? Schedule)
+    {
+        public bool IsTrainable => Optimizer is not null;
+    }
+
+    /// <summary>The plan and the diagnostics found while making it.</summary>
+    internal sealed record PlanResult(NetworkPlan Plan, EquatableArray<Diagnostics.DiagnosticInfo> Diagnostics);
+}

@@ -1,0 +1,246 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using TensorForge.Generator.Diagnostics;
+using TensorForge.Generator.Helpers;
+using TensorForge.Generator.Layers;
+using TensorForge.Generator.Parsing;
+using TensorForge.Generator.Training;
+
+namespace TensorForge.Generator.Shapes
+{
+    /// <summary>The one set of shape rules: a pure function from a declaration to a plan and its diagnostics.
+    /// The generator emits from the plan; the analyzer reports the diagnostics. Every problem is reported in one pass.</summary>
+    internal static class ShapeInference
+    {
+        private static readonly Regex ValidName = new Regex(@"^[A-Za-z0-9_.\-]{1,128}$", RegexOptions.CultureInvariant);
+
+        public static PlanResult Infer(NetworkDeclaration declaration)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            string network = declaration.DisplayName;
+            bool canEmit = true;
+
+            if (!declaration.IsPartial)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, declaration.ClassLocation, network));
+                canEmit = false;
+            }
+            foreach (ContainingType outer in declaration.ContainingTypes.Where(t => !t.IsPartial))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, outer.Location, outer.Name));
+                canEmit = false;
+            }
+            if (declaration.IsStatic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network, "a static class cannot have instances; remove 'static'"));
+                canEmit = false;
+            }
+            if (declaration.Keyword != "class" && declaration.Keyword != "record")
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network, $"a network is a class, not a {declaration.Keyword}"));
+                canEmit = false;
+            }
+
+            int lossValue = declaration.Network.GetInt("Loss", 0);
+            var networkChecker = Checker(declaration.Network, "Network '" + network + "'", diagnostics);
+            networkChecker(lossValue >= 0 && lossValue <= 3, "Loss", "a defined Loss value", lossValue);
+            var loss = lossValue >= 0 && lossValue <= 3 ? (LossKind)lossValue : LossKind.None;
+            int seed = declaration.Network.GetInt("Seed", 0);
+
+            // Training attributes: at most one optimizer, at most one schedule, a schedule needs an optimizer.
+            OptimizerPlan? optimizer = null; AttributeDeclaration? optimizerAttribute = null;
+            SchedulePlan? schedule = null; AttributeDeclaration? scheduleAttribute = null;
+            bool trainingValid = true;
+            foreach (AttributeDeclaration attribute in declaration.Attributes)
+            {
+                if (OptimizerPlan.IsOptimizer(attribute.Kind))
+                {
+                    if (optimizerAttribute is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateOptimizer, attribute.Location, network, optimizerAttribute.Kind, attribute.Kind));
+                        trainingValid = false;
+                        continue;
+                    }
+                    optimizerAttribute = attribute;
+                    optimizer = OptimizerPlan.Create(attribute, Checker(attribute, attribute.Kind, diagnostics));
+                    trainingValid &= optimizer is not null;
+                }
+                else if (SchedulePlan.IsSchedule(attribute.Kind))
+                {
+                    if (scheduleAttribute is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSchedule, attribute.Location, network, scheduleAttribute.Kind, attribute.Kind));
+                        trainingValid = false;
+                        continue;
+                    }
+                    scheduleAttribute = attribute;
+                    schedule = SchedulePlan.Create(attribute, Checker(attribute, attribute.Kind, diagnostics));
+                    trainingValid &= schedule is not null;
+                }
+            }
+            if (scheduleAttribute is not null && optimizerAttribute is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ScheduleWithoutOptimizer, scheduleAttribute.Location, scheduleAttribute.Kind, network));
+                trainingValid = false;
+            }
+
+            // Layers: [Input] first and once, all on one partial declaration, then each layer in order.
+            List<AttributeDeclaration> layerAttributes = declaration.Attributes
+                .Where(a => a.Kind == "Input" || LayerRegistry.TryGet(a.Kind, out _)).ToList();
+            bool layersValid = true;
+            if (layerAttributes.Count > 0)
+            {
+                int firstPart = layerAttributes[0].PartIndex;
+                AttributeDeclaration? stray = layerAttributes.FirstOrDefault(a => a.PartIndex != firstPart);
+                if (stray is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersInSeveralParts, stray.Location, network, stray.Kind));
+                    layersValid = false;
+                }
+            }
+
+            Shape? current = null;
+            Shape input = Shape.Of();
+            bool seenInput = false;
+            var layers = new List<LayerPlan>();
+            var names = new HashSet<string>();
+            var kindCounts = new Dictionary<string, int>();
+            long offset = 0;
+            for (int i = 0; i < layerAttributes.Count; i++)
+            {
+                AttributeDeclaration attribute = layerAttributes[i];
+                if (attribute.Kind == "Input")
+                {
+                    if (seenInput)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateInput, attribute.Location, network));
+                        layersValid = false;
+                        continue;
+                    }
+                    seenInput = true;
+                    if (i > 0)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputNotFirst, attribute.Location, network, layerAttributes[i - 1].Kind));
+                        layersValid = false;
+                    }
+                    Shape? parsed = ParseInput(attribute, diagnostics);
+                    if (parsed is null) { layersValid = false; continue; }
+                    input = parsed;
+                    if (i == 0) current = parsed;
+                    continue;
+                }
+
+                string name = LayerName(attribute, kindCounts, names, network, diagnostics, ref layersValid);
+                string? next = i + 1 < layerAttributes.Count ? layerAttributes[i + 1].Kind : null;
+                LayerRegistry.TryGet(attribute.Kind, out LayerBuilder builder);
+                var context = new LayerBuildContext(attribute, name, current, (int)System.Math.Min(offset, int.MaxValue), next, diagnostics);
+                LayerPlan? layer = builder(context);
+                if (layer is null)
+                {
+                    layersValid = false;
+                    current = null; // later layers still check their own arguments
+                    continue;
+                }
+                if (layer.Output.LongSize > int.MaxValue)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, attribute.Location, $"The output of {context.Describe}", LayerBuildContext.Literal(layer.Output.LongSize)));
+                    layersValid = false;
+                    current = null;
+                    continue;
+                }
+                layers.Add(layer);
+                offset += layer.ParameterCount;
+                current = layer.Output;
+            }
+            if (!seenInput)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, declaration.Network.Location, network));
+                layersValid = false;
+            }
+
+            Shape output = layersValid && layers.Count > 0 ? layers[layers.Count - 1].Output : input;
+            if (layersValid) CheckLoss(declaration, loss, layers, output, diagnostics, ref layersValid);
+
+            bool valid = canEmit && layersValid && trainingValid && diagnostics.All(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity != Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+            var plan = new NetworkPlan(declaration.Namespace, declaration.ClassName, declaration.TypeParameters, declaration.Keyword,
+                declaration.ContainingTypes, network, canEmit, valid,
+                valid ? input : Shape.Of(), valid ? output : Shape.Of(),
+                valid ? layers.ToEquatableArray() : EquatableArray<LayerPlan>.Empty,
+                valid ? (int)offset : 0, loss, seed, valid ? optimizer : null, valid ? schedule : null);
+            return new PlanResult(plan, diagnostics.ToEquatableArray());
+        }
+
+        private static Shape? ParseInput(AttributeDeclaration attribute, List<DiagnosticInfo> diagnostics)
+        {
+            ArgumentValue? argument = attribute.Find("shape");
+            EquatableArray<int> dimensions = argument?.Ints ?? EquatableArray<int>.Empty;
+            if (dimensions.Count == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, attribute.Location, "shape", "Input", "at least one dimension", "[]"));
+                return null;
+            }
+            var shape = new Shape(dimensions);
+            if (dimensions.Any(d => d <= 0))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, attribute.Location, "shape", "Input", "positive in every dimension", shape));
+                return null;
+            }
+            if (shape.LongSize > int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, attribute.Location, "Input " + shape, LayerBuildContext.Literal(shape.LongSize)));
+                return null;
+            }
+            return shape;
+        }
+
+        private static string LayerName(AttributeDeclaration attribute, Dictionary<string, int> kindCounts, HashSet<string> names,
+            string network, List<DiagnosticInfo> diagnostics, ref bool valid)
+        {
+            kindCounts.TryGetValue(attribute.Kind, out int count);
+            kindCounts[attribute.Kind] = ++count;
+            string? explicitName = attribute.GetString("Name");
+            string name = explicitName ?? attribute.Kind.ToLowerInvariant() + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (explicitName is not null && !ValidName.IsMatch(explicitName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, attribute.LocationOf("Name"), explicitName));
+                valid = false;
+                return name;
+            }
+            if (!names.Add(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, attribute.LocationOf("Name"), name, network));
+                valid = false;
+            }
+            return name;
+        }
+
+        private static void CheckLoss(NetworkDeclaration declaration, LossKind loss, List<LayerPlan> layers, Shape output, List<DiagnosticInfo> diagnostics, ref bool valid)
+        {
+            LocationInfo? location = declaration.Network.LocationOf("Loss");
+            if (loss == LossKind.SoftmaxCrossEntropy)
+            {
+                if (output.Last < 2)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LossIncompatible, location, "SoftmaxCrossEntropy", "at least 2 classes in the last axis (use BinaryCrossEntropyWithLogits for one output)", output));
+                    valid = false;
+                }
+                if (layers.Count > 0 && layers[layers.Count - 1] is SoftmaxLayer softmax)
+                {
+                    LocationInfo? where = declaration.Attributes.Where(a => a.Kind == "Softmax").LastOrDefault()?.Location;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxBeforeCrossEntropy, where, softmax.Name));
+                }
+            }
+        }
+
+        private static ArgumentChecker Checker(AttributeDeclaration attribute, string owner, List<DiagnosticInfo> diagnostics)
+            => (valid, argument, requirement, actual) =>
+            {
+                if (!valid)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, attribute.LocationOf(argument), argument, owner, requirement, LayerBuildContext.Format(actual)));
+                }
+                return valid;
+            };
+    }
+}

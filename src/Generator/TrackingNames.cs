@@ -1,0 +1,10 @@
+namespace TensorForge.Generator
+{
+    /// <summary>Names of the incremental steps, so tests can assert which steps ran.</summary>
+    internal static class TrackingNames
+    {
+        public const string Declarations = nameof(Declarations);
+        public const string Plans = nameof(Plans);
+        public const string EmitPlans = nameof(EmitPlans);
+    }
+}

@@ -1,0 +1,5 @@
+namespace TensorForge.Generator.Training
+{
+    /// <summary>Mirror of TensorForge.Loss (same values).</summary>
+    internal enum LossKind { None = 0, MeanSquaredError = 1, SoftmaxCrossEntropy = 2, BinaryCrossEntropyWithLogits = 3 }
+}
