@@ -108,6 +108,10 @@ namespace TensorForge.Generator.Emit
             }
 
             private bool Trainable => _plan.IsTrainable;
+
+            /// <summary>True when every layer before <paramref name="index"/> is a view in training (e.g. a leading Flatten):
+            /// layer <paramref name="index"/>'s input gradient is then the caller's inputGradient itself.</summary>
+            private bool OnlyViewsUpTo(int index) => Enumerable.Range(0, index).All(j => _layers[j].AliasesInput(training: true));
             private bool HasLoss => Trainable && _plan.Loss != LossKind.None;
             private bool HasDropout => _layers.Any(l => l is DropoutLayer);
 
@@ -212,7 +216,7 @@ namespace TensorForge.Generator.Emit
                     {
                         yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}");
                     }
-                    if (Trainable && i + 1 < _layers.Count && !_layers[i + 1].AliasesInput(training: true))
+                    if (Trainable && i + 1 < _layers.Count && !_layers[i + 1].AliasesInput(training: true) && !OnlyViewsUpTo(i + 1))
                     {
                         yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})");
                     }
@@ -411,20 +415,16 @@ namespace TensorForge.Generator.Emit
                     bool optional = i <= _firstParameterLayer;
                     if (layer.AliasesInput(training: true))
                     {
-                        if (i == 0)
-                        {
-                            _w.Line($"if (!inputGradient.IsEmpty) {gradient}.CopyTo(inputGradient);");
-                        }
-                        else
-                        {
-                            _w.Line("// (a view of its input: the gradient passes through)");
-                        }
+                        // A view passes the gradient through; only a leading view whose gradient nobody wrote directly copies it out.
+                        if (i == 0 && gradient != "inputGradient") _w.Line($"if (!inputGradient.IsEmpty) {gradient}.CopyTo(inputGradient);");
+                        else _w.Line("// (a view of its input: the gradient passes through)");
                         _w.Line();
                         continue;
                     }
-                    string? inputGradient = i == 0 ? "inputGradient" : NetworkNames.Sliced(NetworkNames.OutputGradientField(i - 1), layer.Input.Size);
-                    string body = i == 0 ? "inputGradient" : $"inputGradient{i}";
-                    if (i > 0)
+                    bool direct = OnlyViewsUpTo(i);
+                    string? inputGradient = direct ? "inputGradient" : NetworkNames.Sliced(NetworkNames.OutputGradientField(i - 1), layer.Input.Size);
+                    string body = direct ? "inputGradient" : $"inputGradient{i}";
+                    if (!direct)
                     {
                         if (optional) _w.Line($"var {body} = inputGradient.IsEmpty ? default({Span}) : {inputGradient};");
                         else _w.Line($"var {body} = {inputGradient};");
