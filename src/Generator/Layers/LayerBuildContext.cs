@@ -30,13 +30,18 @@ namespace TensorForge.Generator.Layers
 
         /// <summary>Reports TF0006 for the named argument unless <paramref name="valid"/>.</summary>
         public bool Check(bool valid, string argument, string requirement, object actual)
-        {
-            if (!valid)
+            => CheckerFor(Attribute, Describe, Diagnostics)(valid, argument, requirement, actual);
+
+        /// <summary>A checker that reports TF0006 on the argument of <paramref name="attribute"/> owned by <paramref name="owner"/>.</summary>
+        public static Training.ArgumentChecker CheckerFor(AttributeDeclaration attribute, string owner, List<DiagnosticInfo> diagnostics)
+            => (valid, argument, requirement, actual) =>
             {
-                Report(DiagnosticDescriptors.InvalidArgument, Attribute.LocationOf(argument), argument, Describe, requirement, Format(actual));
-            }
-            return valid;
-        }
+                if (!valid)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, attribute.LocationOf(argument), argument, owner, requirement, Format(actual)));
+                }
+                return valid;
+            };
 
         public static string Format(object value) => value switch
         {

@@ -234,13 +234,6 @@ namespace TensorForge.Generator.Shapes
         }
 
         private static ArgumentChecker Checker(AttributeDeclaration attribute, string owner, List<DiagnosticInfo> diagnostics)
-            => (valid, argument, requirement, actual) =>
-            {
-                if (!valid)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, attribute.LocationOf(argument), argument, owner, requirement, LayerBuildContext.Format(actual)));
-                }
-                return valid;
-            };
+            => LayerBuildContext.CheckerFor(attribute, owner, diagnostics);
     }
 }
