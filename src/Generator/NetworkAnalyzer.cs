@@ -35,7 +35,7 @@ namespace TensorForge.Generator
             if (declaration is null) return;
             foreach (DiagnosticInfo diagnostic in ShapeInference.Infer(declaration).Diagnostics)
             {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
             }
         }
     }

@@ -13,8 +13,9 @@ namespace TensorForge.Generator.Diagnostics
                 arguments.Select(a => System.Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToEquatableArray(),
                 location);
 
-        public Diagnostic ToDiagnostic()
-            => Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
+        /// <summary>The diagnostic; pass the compilation the location came from to get a source location (see <see cref="LocationInfo.ToLocation"/>).</summary>
+        public Diagnostic ToDiagnostic(Compilation? compilation = null)
+            => Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None,
                 Arguments.Cast<object>().ToArray());
     }
 }

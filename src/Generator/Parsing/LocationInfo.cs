@@ -14,8 +14,19 @@ namespace TensorForge.Generator.Parsing
                 lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
         }
 
-        public Location ToLocation()
-            => Location.Create(FilePath, new TextSpan(Start, Length),
+        /// <summary>A source location in <paramref name="compilation"/>'s tree of the same path when there is one (so that
+        /// #pragma warning disable and [SuppressMessage] apply and the IDE can squiggle it), else an external file location.</summary>
+        public Location ToLocation(Compilation? compilation = null)
+        {
+            if (compilation is not null)
+            {
+                foreach (SyntaxTree tree in compilation.SyntaxTrees)
+                {
+                    if (tree.FilePath == FilePath && Start + Length <= tree.Length) return Location.Create(tree, new TextSpan(Start, Length));
+                }
+            }
+            return Location.Create(FilePath, new TextSpan(Start, Length),
                 new LinePositionSpan(new LinePosition(StartLine, StartCharacter), new LinePosition(EndLine, EndCharacter)));
+        }
     }
 }

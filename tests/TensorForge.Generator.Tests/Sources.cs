@@ -1,0 +1,114 @@
+namespace TensorForge.Generator.Tests;
+
+/// <summary>Networks shared by several test classes.</summary>
+internal static class Sources
+{
+    public const string MnistMlp = """
+        using TensorForge;
+
+        namespace Samples;
+
+        /// <summary>The MNIST MLP of the README.</summary>
+        [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 42)]
+        [Input(1, 28, 28)]
+        [Flatten]
+        [Dense(128, Activation = Activation.ReLU, Name = "fc1")]
+        [Dropout(0.1f)]
+        [Dense(64, Activation = Activation.ReLU, Name = "fc2")]
+        [Dense(10, Name = "fc3")]
+        [Adam(LearningRate = 1e-3f)]
+        [CosineAnnealing(TMax = 2500)]
+        public partial class MnistMlp;
+        """;
+
+    /// <summary>Inference only: no loss, no optimizer.</summary>
+    public const string Encoder = """
+        using TensorForge;
+
+        namespace Samples.Inference
+        {
+            /// <summary>Inference-only encoder.</summary>
+            [Network]
+            [Input(16)]
+            [Dense(8, Activation = Activation.Tanh, Name = "hidden")]
+            [Dense(4, Name = "code")]
+            public partial class Encoder;
+        }
+        """;
+
+    /// <summary>MSE regression with Nesterov SGD and a step schedule.</summary>
+    public const string HousePrices = """
+        using TensorForge;
+
+        namespace Samples.Regression;
+
+        /// <summary>Regression.</summary>
+        [Network(Loss = Loss.MeanSquaredError, Seed = 7)]
+        [Input(13)]
+        [Dense(32, Activation = Activation.ReLU)]
+        [Dense(16, Activation = Activation.Sigmoid)]
+        [Dense(1)]
+        [Sgd(LearningRate = 0.01f, Momentum = 0.9f, Nesterov = true, WeightDecay = 1e-4f)]
+        [StepDecay(StepSize = 100, Gamma = 0.5f)]
+        public partial class HousePrices;
+        """;
+
+    /// <summary>Every standalone activation, Softmax, LeakyReLU(0.2f), a Gelu-fused Dense, a Dense without bias, BCE, AdamW.</summary>
+    public const string EveryLayer = """
+        using TensorForge;
+
+        namespace Samples.Zoo;
+
+        /// <summary>Every layer kind.</summary>
+        [Network(Loss = Loss.BinaryCrossEntropyWithLogits, Seed = 3)]
+        [Input(2, 8)]
+        [ReLU]
+        [Sigmoid]
+        [Tanh]
+        [Gelu]
+        [LeakyReLU(0.2f)]
+        [Softmax]
+        [Flatten]
+        [Dense(32, Activation = Activation.Gelu)]
+        [Dense(16, Bias = false, Activation = Activation.LeakyReLU)]
+        [Dropout]
+        [Dense(3, Name = "head")]
+        [AdamW(LearningRate = 3e-4f, WeightDecay = 0.05f, Beta2 = 0.98f)]
+        public partial class EveryLayer;
+        """;
+
+    /// <summary>A network nested two levels deep in a file-scoped namespace.</summary>
+    public const string Nested = """
+        using TensorForge;
+
+        namespace Contoso.Models;
+
+        /// <summary>Outer.</summary>
+        public static partial class Zoo
+        {
+            /// <summary>Inner.</summary>
+            internal partial class Cage
+            {
+                /// <summary>Nested network.</summary>
+                [Network(Loss = Loss.SoftmaxCrossEntropy)]
+                [Input(4)]
+                [Dense(8, Activation = Activation.ReLU)]
+                [Dense(3)]
+                [Adam]
+                internal partial class Tiny;
+            }
+        }
+        """;
+
+    /// <summary>A network in no namespace.</summary>
+    public const string Global = """
+        using TensorForge;
+
+        /// <summary>Iris.</summary>
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(4)]
+        [Dense(3)]
+        [Sgd]
+        partial class Iris;
+        """;
+}
