@@ -63,13 +63,19 @@ namespace TensorForge.Generator.Emit
             string name = plan.ClassName;
             writer.Line($"/// <summary>Not a valid TensorForge network: see the TF diagnostics on its attributes.</summary>");
             writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"TensorForge.Generator\", \"{Version}\")]");
-            writer.Block($"partial {plan.Keyword} {name}{plan.TypeParameters}", () =>
+            // The widest interface, so that passing the network to Trainer.Fit or an INetwork variable does not cascade either.
+            writer.Block($"partial {plan.Keyword} {name}{plan.TypeParameters} : {Runtime}.IClassifierNetwork", () =>
             {
                 string message = Literal.String($"'{plan.DisplayName}' is not a valid TensorForge network; fix the TensorForge (TF) errors reported on its attributes.");
                 string fail = $"throw new global::System.InvalidOperationException({message})";
                 writer.Line("public const int InputSize = 0;");
                 writer.Line("public const int OutputSize = 0;");
                 writer.Line("public const int ParameterCount = 0;");
+                writer.Line($"int {Runtime}.INetwork.InputSize => InputSize;");
+                writer.Line($"int {Runtime}.INetwork.OutputSize => OutputSize;");
+                writer.Line($"int {Runtime}.INetwork.ParameterCount => ParameterCount;");
+                writer.Line($"public static global::System.ReadOnlySpan<int> InputShape => {fail};");
+                writer.Line($"public static global::System.ReadOnlySpan<int> OutputShape => {fail};");
                 writer.Line($"public static string Summary => {message};");
                 writer.Line($"public {name}() => {fail};");
                 writer.Line($"public {name}(int seed) => {fail};");
