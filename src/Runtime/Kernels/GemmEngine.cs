@@ -1,0 +1,317 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace TensorForge.Kernels
+{
+    /// <summary>The GotoBLAS/BLIS loop nest behind <see cref="Gemm"/>, for any strides:
+    /// C(r, q) (+)= Σ_p A(r, p) · B(p, q) with A(r, p) = a[r·aRowStride + p·aKStride], B(p, q) = b[p·bKStride + q·bColStride]
+    /// and C(r, q) = c[r·cRowStride + q·cColStride].</summary>
+    /// <remarks>
+    /// <para>Loops, outermost first: column blocks of <see cref="NC"/>; depth blocks of <see cref="KC"/>, for which B is packed
+    /// into panels of NR = 2 vectors (k-major, zero-padded, L2-resident); row blocks of <see cref="MC"/>; row strips of
+    /// <see cref="MR"/> rows (A read in place through its strides — its MR rows × KC stay in L1); and the panels, where the
+    /// micro-kernel keeps an MR × NR tile of C in registers and does one broadcast and two FMAs per row per k.</para>
+    /// <para>A is not packed: the micro-kernel broadcasts its elements straight from memory, which costs the same as reading
+    /// a packed copy, so packing it would only add a pass over A.</para>
+    /// <para>Parallelising: the row blocks (and column blocks) write disjoint parts of C and only read the packed B, so they
+    /// can be handed to different threads. The depth loop must stay sequential per output tile — that keeps the order of
+    /// the sum over k, and therefore the result, independent of the number of threads.</para>
+    /// </remarks>
+    internal static unsafe class GemmEngine
+    {
+        /// <summary>Depth of a packed block: an MR-row strip of A (MR × KC floats) fits in L1 beside the streamed B panel.</summary>
+        public const int KC = 256;
+        /// <summary>Rows per block: the unit a parallel version would hand to a thread.</summary>
+        public const int MC = 192;
+        /// <summary>Columns of a packed block: KC × NC floats = 512 KiB, within a per-core L2.</summary>
+        public const int NC = 512;
+        /// <summary>Rows of the register tile.</summary>
+        public const int MR = 8;
+
+        /// <summary>Widest vector, in floats, of any width the engine may pick (sizes the per-thread scratch).</summary>
+        private const int MaxVectorCount = 16;
+        private const int TileFloats = MR * 2 * MaxVectorCount;
+
+        [ThreadStatic] private static float[]? t_scratch;
+
+        public static void Run(float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate)
+        {
+            float* scratch = Scratch();
+            if (SimdWidth.Use512)
+                Run<Vector512Math, Vector512<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+            else if (SimdWidth.Use256)
+                Run<Vector256Math, Vector256<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+            else if (SimdWidth.Use128)
+                Run<Vector128Math, Vector128<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+            else
+                Run<ScalarMath, float>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+        }
+
+        /// <summary>This thread's packing buffer and edge tile, 64-byte aligned. Allocated (pinned) on the thread's first
+        /// multiply and reused for every later one, so a forward pass allocates nothing.</summary>
+        private static float* Scratch()
+        {
+            float[]? buffer = t_scratch;
+            if (buffer is null)
+            {
+                buffer = GC.AllocateUninitializedArray<float>(KC * NC + TileFloats + 16, pinned: true);
+                t_scratch = buffer;
+            }
+            nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+            return (float*)((address + 63) & ~(nuint)63);
+        }
+
+        private static void Run<S, T>(float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, float* scratch)
+            where S : ISimdMath<T> where T : struct
+        {
+            float* packedB = scratch;
+            float* tile = scratch + KC * NC;
+            for (int jc = 0; jc < cols; jc += NC)
+            {
+                int nc = Math.Min(NC, cols - jc);
+                // Equal depth blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last block would pay a
+                // full round of tile loads and stores for a few FMAs.
+                int blocks = (depth + KC - 1) / KC;
+                int kcEven = (depth + blocks - 1) / blocks;
+                for (int pc = 0; pc < depth; pc += kcEven)
+                {
+                    int kc = Math.Min(kcEven, depth - pc);
+                    PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
+                    // Later depth blocks add to what the earlier ones wrote.
+                    bool add = accumulate || pc > 0;
+                    for (int ic = 0; ic < rows; ic += MC)
+                    {
+                        int mc = Math.Min(MC, rows - ic);
+                        Block<S, T>(a + ic * aRowStride + pc * aKStride, aRowStride, aKStride, packedB, kc, nc,
+                            c + ic * cRowStride + jc * cColStride, cRowStride, cColStride, mc, add, tile);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One mc × nc block of C from a strip of A and the packed B: strips of MR rows, then smaller strips
+        /// (4, 2, 1) for the remainder, so that no row of A beyond the matrix is ever read.</summary>
+        private static void Block<S, T>(float* a, nint aRowStride, nint aKStride, float* packedB, int kc, int nc,
+            float* c, nint cRowStride, nint cColStride, int mc, bool add, float* tile)
+            where S : ISimdMath<T> where T : struct
+        {
+            int i = 0;
+            for (; i + MR <= mc; i += MR)
+                Strip<S, T, Rows8>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+            if (i + 4 <= mc)
+            {
+                Strip<S, T, Rows4>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                i += 4;
+            }
+            if (i + 2 <= mc)
+            {
+                Strip<S, T, Rows2>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                i += 2;
+            }
+            if (i < mc)
+                Strip<S, T, Rows1>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+        }
+
+        /// <summary>R rows of C across the block's panels. Full panels of a row-major C go straight to C; edge panels and
+        /// transposed outputs go through the tile and are scattered.</summary>
+        private static void Strip<S, T, R>(float* a, nint aRowStride, nint aKStride, float* packedB, int kc, int nc,
+            float* c, nint cRowStride, nint cColStride, bool add, float* tile)
+            where S : ISimdMath<T> where T : struct where R : struct, IRowCount
+        {
+            int nr = 2 * S.Count;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                float* panel = packedB + jr * kc;
+                int width = Math.Min(nr, nc - jr);
+                if (cColStride == 1 && width == nr)
+                {
+                    MicroKernel<S, T, R>(a, aRowStride, aKStride, panel, kc, c + jr, cRowStride, add);
+                }
+                else
+                {
+                    MicroKernel<S, T, R>(a, aRowStride, aKStride, panel, kc, tile, nr, add: false);
+                    ScatterTile(tile, nr, R.Count, width, c + jr * cColStride, cRowStride, cColStride, add);
+                }
+            }
+        }
+
+        /// <summary>The register-blocked kernel: C[R × 2 vectors] (+)= A[R × kc] · panel[kc × 2 vectors], all of the
+        /// depth in registers. Rows of A are addressed from three base pointers (rows 0, 4, 8) plus 0–3 row strides, which
+        /// keeps the general-purpose registers the loop needs within what x64 has.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MicroKernel<S, T, R>(float* a, nint aRowStride, nint aKStride, float* panel, int kc, float* c, nint ldc, bool add)
+            where S : ISimdMath<T> where T : struct where R : struct, IRowCount
+        {
+            int w = S.Count;
+            T c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero, c30 = S.Zero, c31 = S.Zero;
+            T c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero, c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero;
+            nint r1 = aRowStride, r2 = 2 * aRowStride, r3 = 3 * aRowStride;
+            float* a4 = a + 4 * aRowStride;
+            for (int p = 0; p < kc; p++)
+            {
+                T b0 = S.Load(panel);
+                T b1 = S.Load(panel + w);
+                T x = S.Broadcast(a[0]);
+                c00 = S.MultiplyAdd(x, b0, c00); c01 = S.MultiplyAdd(x, b1, c01);
+                if (R.Count >= 2)
+                {
+                    x = S.Broadcast(a[r1]);
+                    c10 = S.MultiplyAdd(x, b0, c10); c11 = S.MultiplyAdd(x, b1, c11);
+                }
+                if (R.Count >= 4)
+                {
+                    x = S.Broadcast(a[r2]);
+                    c20 = S.MultiplyAdd(x, b0, c20); c21 = S.MultiplyAdd(x, b1, c21);
+                    x = S.Broadcast(a[r3]);
+                    c30 = S.MultiplyAdd(x, b0, c30); c31 = S.MultiplyAdd(x, b1, c31);
+                }
+                if (R.Count >= 8)
+                {
+                    x = S.Broadcast(a4[0]);
+                    c40 = S.MultiplyAdd(x, b0, c40); c41 = S.MultiplyAdd(x, b1, c41);
+                    x = S.Broadcast(a4[r1]);
+                    c50 = S.MultiplyAdd(x, b0, c50); c51 = S.MultiplyAdd(x, b1, c51);
+                    x = S.Broadcast(a4[r2]);
+                    c60 = S.MultiplyAdd(x, b0, c60); c61 = S.MultiplyAdd(x, b1, c61);
+                    x = S.Broadcast(a4[r3]);
+                    c70 = S.MultiplyAdd(x, b0, c70); c71 = S.MultiplyAdd(x, b1, c71);
+                    a4 += aKStride;
+                }
+                a += aKStride;
+                panel += 2 * w;
+            }
+
+            StoreRow<S, T>(c, c00, c01, add);
+            if (R.Count >= 2)
+                StoreRow<S, T>(c + ldc, c10, c11, add);
+            if (R.Count >= 4)
+            {
+                StoreRow<S, T>(c + 2 * ldc, c20, c21, add);
+                StoreRow<S, T>(c + 3 * ldc, c30, c31, add);
+            }
+            if (R.Count >= 8)
+            {
+                StoreRow<S, T>(c + 4 * ldc, c40, c41, add);
+                StoreRow<S, T>(c + 5 * ldc, c50, c51, add);
+                StoreRow<S, T>(c + 6 * ldc, c60, c61, add);
+                StoreRow<S, T>(c + 7 * ldc, c70, c71, add);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<S, T>(float* c, T first, T second, bool add) where S : ISimdMath<T> where T : struct
+        {
+            float* c1 = c + S.Count;
+            if (add)
+            {
+                first = S.Add(S.Load(c), first);
+                second = S.Add(S.Load(c1), second);
+            }
+            S.Store(first, c);
+            S.Store(second, c1);
+        }
+
+        /// <summary>Writes the valid rows × width corner of a tile (row stride <paramref name="tileStride"/>) into C.</summary>
+        private static void ScatterTile(float* tile, int tileStride, int rows, int width, float* c, nint cRowStride, nint cColStride, bool add)
+        {
+            int j = 0;
+            if (cRowStride == 1 && rows == 8 && Transpose8x8.IsSupported)
+            {
+                // A transposed output (Cᵀ was computed): the tile's columns are runs of 8 floats in C.
+                for (; j + 8 <= width; j += 8)
+                    Transpose8x8.Run(tile + j, tileStride, c + j * cColStride, cColStride, add);
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                float* source = tile + r * tileStride;
+                float* destination = c + r * cRowStride;
+                for (int q = j; q < width; q++)
+                {
+                    float value = source[q];
+                    destination[q * cColStride] = add ? destination[q * cColStride] + value : value;
+                }
+            }
+        }
+
+        /// <summary>Packs B(p, q) for p &lt; kc, q &lt; nc into panels of NR = 2 vectors: panel j holds
+        /// columns [j·NR, j·NR + NR) as kc rows of NR floats, zero-padded past nc.</summary>
+        private static void PackB<S, T>(float* b, nint bKStride, nint bColStride, int kc, int nc, float* packed)
+            where S : ISimdMath<T> where T : struct
+        {
+            int w = S.Count;
+            int nr = 2 * w;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int width = Math.Min(nr, nc - jr);
+                float* source = b + jr * bColStride;
+                float* panel = packed + jr * kc;
+                if (bColStride == 1 && width == nr)
+                {
+                    // Rows of the panel are contiguous in B: a copy.
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* row = source + p * bKStride;
+                        S.Store(S.Load(row), panel + p * nr);
+                        S.Store(S.Load(row + w), panel + p * nr + w);
+                    }
+                }
+                else if (bColStride == 1)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* row = source + p * bKStride;
+                        float* destination = panel + p * nr;
+                        int j = 0;
+                        for (; j < width; j++)
+                            destination[j] = row[j];
+                        for (; j < nr; j++)
+                            destination[j] = 0f;
+                    }
+                }
+                else
+                {
+                    // B is contiguous along k (a transposed operand): transpose 8 × 8 blocks into the panel.
+                    int j = 0;
+                    if (bKStride == 1 && Transpose8x8.IsSupported)
+                    {
+                        int kc8 = kc & ~7;
+                        for (; j + 8 <= width; j += 8)
+                        {
+                            for (int p = 0; p < kc8; p += 8)
+                                Transpose8x8.Run(source + j * bColStride + p, bColStride, panel + p * nr + j, nr, add: false);
+                            for (int p = kc8; p < kc; p++)
+                                for (int jj = j; jj < j + 8; jj++)
+                                    panel[p * nr + jj] = source[jj * bColStride + p];
+                        }
+                    }
+                    for (; j < width; j++)
+                    {
+                        float* column = source + j * bColStride;
+                        for (int p = 0; p < kc; p++)
+                            panel[p * nr + j] = column[p * bKStride];
+                    }
+                    for (; j < nr; j++)
+                    {
+                        for (int p = 0; p < kc; p++)
+                            panel[p * nr + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows of C a micro-kernel instance computes; a type argument so that the JIT removes the unused rows.</summary>
+    internal interface IRowCount
+    {
+        static abstract int Count { get; }
+    }
+
+    internal readonly struct Rows1 : IRowCount { public static int Count => 1; }
+    internal readonly struct Rows2 : IRowCount { public static int Count => 2; }
+    internal readonly struct Rows4 : IRowCount { public static int Count => 4; }
+    internal readonly struct Rows8 : IRowCount { public static int Count => 8; }
+}

@@ -1,0 +1,187 @@
+using TensorForge.Kernels;
+using static TensorForge.Runtime.Tests.Kernels.KernelTestSupport;
+
+namespace TensorForge.Runtime.Tests.Kernels;
+
+public class GemmTests
+{
+    public enum Layout { TransposedB, Plain, TransposedA }
+
+    private static readonly int[] Small = [0, 1, 2, 3, 5, 7, 8, 9];
+
+    /// <summary>Sizes around the register tile (8 rows × 2 vectors), the vector widths, the blocking (KC 256, MC 192,
+    /// NC 512) and the dense layer the benchmark targets.</summary>
+    private static readonly (int M, int K, int N)[] Large =
+    [
+        (31, 32, 33), (33, 31, 32), (32, 33, 31), (63, 64, 65), (65, 63, 64), (64, 65, 63),
+        (127, 128, 129), (129, 127, 128), (128, 129, 127), (32, 784, 128), (1, 784, 128), (128, 784, 1),
+        (13, 257, 17), (17, 513, 37), (200, 20, 520), (193, 40, 11), (11, 40, 600), (3, 1000, 2), (97, 101, 103),
+        (8, 256, 32), (10, 500, 70), (64, 7, 64),
+    ];
+
+    public static TheoryData<Layout, int> LayoutsAndWidths()
+    {
+        var data = new TheoryData<Layout, int>();
+        foreach (Layout layout in Enum.GetValues<Layout>())
+            foreach (int width in Widths)
+                data.Add(layout, width);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LayoutsAndWidths))]
+    public void SmallSizesMatchReference(Layout layout, int width)
+    {
+        using var scope = LimitWidth(width);
+        int seed = 0;
+        foreach (int m in Small)
+            foreach (int k in Small)
+                foreach (int n in Small)
+                {
+                    Check(layout, m, k, n, accumulate: false, seed++);
+                    Check(layout, m, k, n, accumulate: true, seed++);
+                }
+    }
+
+    [Theory]
+    [MemberData(nameof(LayoutsAndWidths))]
+    public void LargeSizesMatchReference(Layout layout, int width)
+    {
+        using var scope = LimitWidth(width);
+        int seed = 1000;
+        foreach (var (m, k, n) in Large)
+        {
+            // The scalar path is slow; the sizes that matter for it are the edges, covered by the small ones.
+            if (width == 4 && (long)m * k * n > 500_000)
+                continue;
+            Check(layout, m, k, n, accumulate: seed % 2 == 1, seed);
+            seed++;
+        }
+    }
+
+    [Theory]
+    [InlineData(Layout.TransposedB, 256, 1024, 96)]
+    [InlineData(Layout.TransposedB, 96, 1024, 256)]
+    [InlineData(Layout.Plain, 256, 1024, 96)]
+    [InlineData(Layout.TransposedA, 96, 1024, 256)]
+    public void BigProblemMatchesReference(Layout layout, int m, int k, int n)
+        => Check(layout, m, k, n, accumulate: true, seed: m + n);
+
+    [Fact]
+    public void LongerSpansUseOnlyTheLeadingElements()
+    {
+        const int m = 5, k = 7, n = 9;
+        float[] a = Random(m * k + 3, 1), b = Random(k * n + 3, 2), c = new float[m * n + 3];
+        c[^3] = c[^2] = c[^1] = 42f;
+        Gemm.Multiply(a, b, c, m, k, n);
+        Assert.Equal([42f, 42f, 42f], c[^3..]);
+        double[] expected = Reference(Layout.Plain, a, b, new float[m * n], m, k, n, accumulate: false, out double[] tolerance);
+        Near(expected, c.AsSpan(0, m * n), tolerance, "Multiply with long spans");
+    }
+
+    [Theory]
+    [InlineData(Layout.TransposedB)]
+    [InlineData(Layout.Plain)]
+    [InlineData(Layout.TransposedA)]
+    public void ZeroDepthClearsOrKeeps(Layout layout)
+    {
+        float[] c = [1f, 2f, 3f, 4f, 5f, 6f];
+        Run(layout, [], [], c, 2, 0, 3, accumulate: true);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], c);
+        Run(layout, [], [], c, 2, 0, 3, accumulate: false);
+        Assert.Equal(new float[6], c);
+    }
+
+    [Fact]
+    public void TooShortSpansThrowNamingTheSizes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposedB(new float[100], new float[784 * 128], new float[32 * 128], 32, 784, 128));
+        Assert.Contains("a has 100 elements but m×k = 32×784 needs 25088", e.Message);
+        Assert.Equal("a", e.ParamName);
+
+        e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposedB(new float[32 * 784], new float[10], new float[32 * 128], 32, 784, 128));
+        Assert.Contains("b has 10 elements but n×k = 128×784 needs 100352", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(new float[6], new float[12], new float[7], 2, 3, 4));
+        Assert.Contains("c has 7 elements but m×n = 2×4 needs 8", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(new float[6], new float[11], new float[8], 2, 3, 4));
+        Assert.Contains("b has 11 elements but k×n = 3×4 needs 12", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposedA(new float[5], new float[12], new float[8], 2, 3, 4));
+        Assert.Contains("a has 5 elements but k×m = 3×2 needs 6", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-1, 2, 3, "m")]
+    [InlineData(1, -2, 3, "k")]
+    [InlineData(1, 2, -3, "n")]
+    public void NegativeSizesThrow(int m, int k, int n, string name)
+    {
+        foreach (Layout layout in Enum.GetValues<Layout>())
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => Run(layout, new float[64], new float[64], new float[64], m, k, n, false));
+            Assert.Equal(name, e.ParamName);
+        }
+    }
+
+    [Fact]
+    public void SecondCallAllocatesNothing()
+    {
+        const int m = 32, k = 784, n = 128;
+        float[] a = Random(m * k, 1), b = Random(n * k, 2), c = new float[m * n];
+        Gemm.MultiplyTransposedB(a, b, c, m, k, n);
+        Gemm.Multiply(c, b, a, m, n, k);
+        Gemm.MultiplyTransposedA(c, a, b, n, m, k);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Gemm.MultiplyTransposedB(a, b, c, m, k, n);
+        Gemm.Multiply(c, b, a, m, n, k);
+        Gemm.MultiplyTransposedA(c, a, b, n, m, k, accumulate: true);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    private static void Check(Layout layout, int m, int k, int n, bool accumulate, int seed)
+    {
+        float[] a = Random(m * k, seed), b = Random(k * n, seed + 7919);
+        // Overwrite must not read C: start from NaN. Accumulate starts from values to add to.
+        float[] c = accumulate ? Random(m * n, seed + 104729) : Enumerable.Repeat(float.NaN, m * n).ToArray();
+        double[] expected = Reference(layout, a, b, c, m, k, n, accumulate, out double[] tolerance);
+        Run(layout, a, b, c, m, k, n, accumulate);
+        Near(expected, c, tolerance, $"{layout} m={m} k={k} n={n} accumulate={accumulate}");
+    }
+
+    private static void Run(Layout layout, float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate)
+    {
+        switch (layout)
+        {
+            case Layout.TransposedB: Gemm.MultiplyTransposedB(a, b, c, m, k, n, accumulate); break;
+            case Layout.Plain: Gemm.Multiply(a, b, c, m, k, n, accumulate); break;
+            default: Gemm.MultiplyTransposedA(a, b, c, m, k, n, accumulate); break;
+        }
+    }
+
+    /// <summary>The plain triple loop in double. The tolerance is float rounding over a sum of k products:
+    /// (k + 2)·2⁻²³·Σ|a·b| (plus |c| when accumulating), a bound any summation order meets.</summary>
+    private static double[] Reference(Layout layout, float[] a, float[] b, float[] c, int m, int k, int n, bool accumulate, out double[] tolerance)
+    {
+        var expected = new double[m * n];
+        tolerance = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = accumulate ? c[i * n + j] : 0, magnitude = accumulate ? Math.Abs(c[i * n + j]) : 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double x = layout == Layout.TransposedA ? a[p * m + i] : a[i * k + p];
+                    double y = layout == Layout.TransposedB ? b[j * k + p] : b[p * n + j];
+                    sum += x * y;
+                    magnitude += Math.Abs(x * y);
+                }
+                expected[i * n + j] = sum;
+                tolerance[i * n + j] = (k + 2) * 1.2e-7 * magnitude + 1e-30;
+            }
+        return expected;
+    }
+}
