@@ -28,8 +28,7 @@ namespace TensorForge.Data
         {
             ArgumentNullException.ThrowIfNull(stream);
             Span<byte> header = stackalloc byte[16];
-            ReadHeader(stream, header, name, "an image file");
-            CheckMagic(header, ImagesMagic, name, "an image file (idx3-ubyte)");
+            ReadHeader(stream, header, ImagesMagic, name, "an image file (idx3-ubyte)");
             int count = ReadCount(header.Slice(4), name, "image count");
             int rows = ReadCount(header.Slice(8), name, "row count");
             int columns = ReadCount(header.Slice(12), name, "column count");
@@ -56,8 +55,7 @@ namespace TensorForge.Data
         {
             ArgumentNullException.ThrowIfNull(stream);
             Span<byte> header = stackalloc byte[8];
-            ReadHeader(stream, header, name, "a label file");
-            CheckMagic(header, LabelsMagic, name, "a label file (idx1-ubyte)");
+            ReadHeader(stream, header, LabelsMagic, name, "a label file (idx1-ubyte)");
             int count = ReadCount(header.Slice(4), name, "label count");
             byte[] bytes = ReadPayload(stream, count, name, $"{Format(count)} labels");
             var labels = new int[count];
@@ -98,20 +96,21 @@ namespace TensorForge.Data
             }
         }
 
-        private static void ReadHeader(Stream stream, Span<byte> header, string name, string what)
+        /// <summary>Reads the magic number, checks it (so a wrong kind of file is named as such), then the rest of the header.</summary>
+        private static void ReadHeader(Stream stream, Span<byte> header, int expectedMagic, string name, string what)
         {
-            int read = ReadFully(stream, header, name);
+            int read = ReadFully(stream, header.Slice(0, 4), name);
+            if (read == 4)
+            {
+                int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+                if (magic != expectedMagic)
+                    throw new InvalidDataException(
+                        $"'{name}' is not {what}: its magic number is 0x{magic:X8} but should be 0x{expectedMagic:X8}");
+                read += ReadFully(stream, header.Slice(4), name);
+            }
             if (read < header.Length)
                 throw new InvalidDataException(
                     $"'{name}' is too short for {what}: the header needs {header.Length} bytes but the file has {read}");
-        }
-
-        private static void CheckMagic(ReadOnlySpan<byte> header, int expected, string name, string what)
-        {
-            int magic = BinaryPrimitives.ReadInt32BigEndian(header);
-            if (magic != expected)
-                throw new InvalidDataException(
-                    $"'{name}' is not {what}: its magic number is 0x{magic:X8} but should be 0x{expected:X8}");
         }
 
         private static int ReadCount(ReadOnlySpan<byte> field, string name, string what)
