@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+
+namespace TensorForge.Benchmarks
+{
+    /// <summary>Command line: <c>--quick</c> (fewer repetitions, a smoke run) and <c>--only a,b</c> (sections by name).
+    /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
+    internal sealed class Options
+    {
+        public static readonly string[] Sections = { "peak", "gemm", "train", "inference", "alloc", "longrun", "determinism" };
+
+        /// <summary>Aliases for groups of sections.</summary>
+        private static readonly Dictionary<string, string[]> Groups = new(StringComparer.Ordinal)
+        {
+            ["mlp"] = new[] { "train", "inference", "alloc", "longrun", "determinism" },
+            ["all"] = Sections,
+        };
+
+        public bool Quick { get; private set; }
+        public HashSet<string> Selected { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Repetitions whose median is reported.</summary>
+        public int Repetitions => Quick ? 5 : 21;
+        /// <summary>Wall time of one repetition of one contender; the call count per repetition is calibrated to it.</summary>
+        public double SampleMilliseconds => Quick ? 5 : 25;
+        /// <summary>Warm-up per contender before anything is timed (tiering and PGO settle in this time).</summary>
+        public double WarmupMilliseconds => Quick ? 150 : 600;
+
+        public bool Runs(string section) => Selected.Contains(section);
+
+        public const string Usage =
+            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]]\n" +
+            "sections: peak, gemm, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
+            "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.";
+
+        public static Options Parse(string[] args)
+        {
+            var options = new Options();
+            for (int i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--quick":
+                        options.Quick = true;
+                        break;
+                    case "--only":
+                        if (i + 1 >= args.Length)
+                            throw new ArgumentException("--only needs a section name");
+                        foreach (string name in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                        {
+                            if (Groups.TryGetValue(name, out string[]? group))
+                                options.Selected.UnionWith(group);
+                            else if (Array.IndexOf(Sections, name) >= 0)
+                                options.Selected.Add(name);
+                            else
+                                throw new ArgumentException($"unknown section '{name}'");
+                        }
+                        break;
+                    case "--help":
+                    case "-h":
+                        throw new ArgumentException("help");
+                    default:
+                        throw new ArgumentException($"unexpected argument '{args[i]}'");
+                }
+            }
+            if (options.Selected.Count == 0)
+                options.Selected.UnionWith(Sections);
+            return options;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.Intrinsics;
+
+namespace TensorForge.Benchmarks
+{
+    /// <summary>Every performance claim of TensorForge, measured in one process: the core's FMA peak, GEMM against
+    /// torch.mm, the MLP's train step against TorchSharp, inference against TorchSharp and ONNX Runtime, allocation,
+    /// long-run throughput and determinism. One thread everywhere unless a table says otherwise.</summary>
+    internal static class Program
+    {
+        private static int Main(string[] args)
+        {
+            Options options;
+            try
+            {
+                options = Options.Parse(args);
+            }
+            catch (ArgumentException e)
+            {
+                if (e.Message != "help")
+                    Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(Options.Usage);
+                return e.Message == "help" ? 0 : 2;
+            }
+
+            string startLoad = LoadAverage();
+            PrintHeader(options);
+            KernelThreads.Set(1);
+
+            if (options.Runs("peak"))
+                PeakProbe.Run(options);
+            if (options.Runs("gemm"))
+                GemmSection.Run(options);
+
+            var mlp = new MlpSections(options);
+            if (options.Runs("train"))
+                mlp.TrainStep();
+            if (options.Runs("inference"))
+                mlp.Inference();
+            if (options.Runs("alloc"))
+                mlp.Allocation();
+            if (options.Runs("longrun"))
+                mlp.LongRun();
+            if (options.Runs("determinism"))
+                mlp.Determinism();
+
+            Report.PrintSummary();
+            Console.WriteLine();
+            Console.WriteLine($"Load average at the start: {startLoad}; at the end: {LoadAverage()} ({Environment.ProcessorCount} cores).");
+            if (Busy(startLoad) || Busy(LoadAverage()))
+                Console.WriteLine("WARNING: other processes competed for the cores during this run; absolute times are unreliable " +
+                    "(ratios are taken within the same repetitions and suffer less). Rerun on an idle machine.");
+            return 0;
+        }
+
+        private static void PrintHeader(Options options)
+        {
+            Console.WriteLine($"# TensorForge benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(options.Quick ? " (--quick)" : "")}");
+            Console.WriteLine();
+            Console.WriteLine($"- runtime: .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+                $"{Environment.ProcessorCount} logical cores; Vector512 {(Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}");
+            Console.WriteLine($"- GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, " +
+                $"tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out bool pgo) ? pgo.ToString() : "default")}; " +
+                $"debugger {(Debugger.IsAttached ? "attached" : "not attached")}; optimized build: {IsOptimized()}");
+            Console.WriteLine($"- our kernels' thread setting: {KernelThreads.Describe}");
+            Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1))" : "unavailable: " + TorchPeer.UnavailableReason)}");
+            Console.WriteLine($"- ONNX Runtime: {OrtPeer.Describe}");
+            Console.WriteLine($"- load average (1, 5, 15 min): {LoadAverage()}");
+            Console.WriteLine($"- sections: {string.Join(", ", Options.Sections.Where(options.Runs))}");
+        }
+
+        /// <summary>The first three fields of /proc/loadavg, or "unknown".</summary>
+        private static string LoadAverage()
+        {
+            try
+            {
+                return string.Join(" ", System.IO.File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
+            }
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+            {
+                return "unknown";
+            }
+        }
+
+        private static bool Busy(string load)
+            => double.TryParse(load.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double oneMinute)
+               && oneMinute > Environment.ProcessorCount - 0.5;
+
+        private static bool IsOptimized()
+        {
+            var attribute = (DebuggableAttribute?)Attribute.GetCustomAttribute(typeof(Program).Assembly, typeof(DebuggableAttribute));
+            return attribute is null || !attribute.IsJITOptimizerDisabled;
+        }
+    }
+}
