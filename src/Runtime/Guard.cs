@@ -14,6 +14,15 @@ namespace TensorForge
         public static int Batch(int inputLength, int inputSize, string inputShape, int outputLength, int outputSize, string outputShape,
             string inputName = "input", string outputName = "output")
         {
+            int batch = Batch(inputLength, inputSize, inputShape, inputName);
+            Length(outputLength, batch, outputSize, outputShape, outputName);
+            return batch;
+        }
+
+        /// <summary>Returns the batch size implied by <paramref name="inputLength"/> and checks that the input is a non-empty
+        /// whole number of samples of shape <paramref name="inputShape"/>.</summary>
+        public static int Batch(int inputLength, int inputSize, string inputShape, string inputName = "input")
+        {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
             if (inputLength == 0)
                 throw new ArgumentException(
@@ -23,9 +32,7 @@ namespace TensorForge
                 throw new ArgumentException(
                     $"{inputName} has {Elements(inputLength)}, which is not a whole number of samples of shape {inputShape} ({Elements(inputSize)} each)",
                     inputName);
-            int batch = inputLength / inputSize;
-            Length(outputLength, batch, outputSize, outputShape, outputName);
-            return batch;
+            return inputLength / inputSize;
         }
 
         /// <summary>Checks that a span named <paramref name="name"/> holds exactly batch × size elements.</summary>

@@ -451,6 +451,9 @@ namespace TensorForge.Generator.Emit
                 if (_layers.Count == 0) _w.Line("if (!inputGradient.IsEmpty) outputGradient.CopyTo(inputGradient);");
             }
 
+            /// <summary>"batch" or "batch * 5": rows of a [batch, …, classes] output.</summary>
+            private static string BatchTimes(string perSample) => perSample == "1" ? "batch" : $"batch * {perSample}";
+
             private void EmitTrainSteps()
             {
                 string classes = Literal.Int(_plan.Output.Last);
@@ -460,7 +463,7 @@ namespace TensorForge.Generator.Emit
 
                 void Prologue()
                 {
-                    _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);");
+                    _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText);");
                 }
 
                 void Epilogue(string lossCall)
@@ -486,7 +489,7 @@ namespace TensorForge.Generator.Emit
                         if (crossEntropy)
                         {
                             _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes});");
-                            Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, batch * {rowsPerSample}, {classes})");
+                            Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, {BatchTimes(rowsPerSample)}, {classes})");
                         }
                         else
                         {
@@ -502,7 +505,7 @@ namespace TensorForge.Generator.Emit
 
                 string floatCall = _plan.Loss switch
                 {
-                    LossKind.SoftmaxCrossEntropy => $"{Kernels}.Losses.SoftmaxCrossEntropy({output}, targets, lossGradient, batch * {rowsPerSample}, {classes})",
+                    LossKind.SoftmaxCrossEntropy => $"{Kernels}.Losses.SoftmaxCrossEntropy({output}, targets, lossGradient, {BatchTimes(rowsPerSample)}, {classes})",
                     LossKind.BinaryCrossEntropyWithLogits => $"{Kernels}.Losses.BinaryCrossEntropyWithLogits({output}, targets, lossGradient)",
                     _ => $"{Kernels}.Losses.MeanSquaredError({output}, targets, lossGradient)",
                 };

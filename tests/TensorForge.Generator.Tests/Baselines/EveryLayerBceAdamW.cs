@@ -346,7 +346,7 @@ namespace Samples.Zoo
         /// <summary>One step on a mini-batch with 0/1 labels (3 per sample): forward, BinaryCrossEntropyWithLogits, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
             global::TensorForge.Guard.Labels(labels, batch, OutputSize, 2);
             EnsureCapacity(batch);
             var targets = _targets.Span.Slice(0, batch * 3);
@@ -363,7 +363,7 @@ namespace Samples.Zoo
         /// <summary>One step on a mini-batch with float targets (3 per sample): forward, BinaryCrossEntropyWithLogits, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             ZeroGradients();
             RunForwardTrain(input, batch);

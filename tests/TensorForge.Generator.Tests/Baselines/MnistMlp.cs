@@ -243,12 +243,12 @@ namespace Samples
         /// <summary>One step on a mini-batch with class indices in [0, 10) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer, schedule. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
             global::TensorForge.Guard.Labels(labels, batch, 1, 10);
             ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 10);
-            float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer4Output.Span.Slice(0, batch * 10), labels, lossGradient, batch * 1, 10);
+            float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer4Output.Span.Slice(0, batch * 10), labels, lossGradient, batch, 10);
             RunBackward(lossGradient, default(global::System.Span<float>), batch);
             Step();
             return loss;
@@ -257,12 +257,12 @@ namespace Samples
         /// <summary>One step on a mini-batch with float class probabilities (10 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 10);
-            float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer4Output.Span.Slice(0, batch * 10), targets, lossGradient, batch * 1, 10);
+            float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer4Output.Span.Slice(0, batch * 10), targets, lossGradient, batch, 10);
             RunBackward(lossGradient, default(global::System.Span<float>), batch);
             Step();
             return loss;

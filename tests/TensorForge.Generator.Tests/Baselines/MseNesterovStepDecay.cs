@@ -216,7 +216,7 @@ namespace Samples.Regression
         /// <summary>One step on a mini-batch with float targets (1 per sample): forward, MeanSquaredError, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             ZeroGradients();
             RunForwardTrain(input, batch);

@@ -149,12 +149,12 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>One step on a mini-batch with class indices in [0, 3) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
     public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
     {
-        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
         global::TensorForge.Guard.Labels(labels, batch, 1, 3);
         ZeroGradients();
         RunForwardTrain(input, batch);
         var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
-        float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer0Output.Span.Slice(0, batch * 3), labels, lossGradient, batch * 1, 3);
+        float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer0Output.Span.Slice(0, batch * 3), labels, lossGradient, batch, 3);
         RunBackward(lossGradient, default(global::System.Span<float>), batch);
         Step();
         return loss;
@@ -163,12 +163,12 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>One step on a mini-batch with float class probabilities (3 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
     public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
     {
-        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, input.Length / InputSize * OutputSize, OutputSize, OutputShapeText);
+        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
         global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
         ZeroGradients();
         RunForwardTrain(input, batch);
         var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
-        float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer0Output.Span.Slice(0, batch * 3), targets, lossGradient, batch * 1, 3);
+        float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer0Output.Span.Slice(0, batch * 3), targets, lossGradient, batch, 3);
         RunBackward(lossGradient, default(global::System.Span<float>), batch);
         Step();
         return loss;
