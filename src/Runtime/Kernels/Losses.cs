@@ -1,22 +1,186 @@
 using System;
+using System.Numerics.Tensors;
 
 namespace TensorForge.Kernels
 {
     /// <summary>Losses with PyTorch's mean reduction. Each returns the mean loss and, when <c>gradient</c> is not empty,
     /// overwrites it with d(mean loss)/d(output) (already divided by the reduction count).</summary>
+    /// <remarks>Sums are accumulated in double. As in PyTorch, the mean over nothing (batch 0 or empty spans) is NaN.</remarks>
     public static class Losses
     {
+        /// <summary>Rows of logits are exponentiated this many at a time into a stack buffer when there is no gradient
+        /// span to work in.</summary>
+        private const int ScratchLength = 256;
+
         /// <summary>Cross-entropy of row-wise softmax(logits) against class indices; mean over the batch.
         /// Throws <see cref="ArgumentException"/> for a label outside [0, classes).</summary>
-        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient, int batch, int classes) => throw new NotImplementedException();
+        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient, int batch, int classes)
+        {
+            CheckLogits(logits, gradient, batch, classes);
+            KernelArguments.AtLeast(labels.Length, nameof(labels), batch, 1, nameof(batch), "1");
+            for (int r = 0; r < batch; r++)
+            {
+                int label = labels[r];
+                if ((uint)label >= (uint)classes)
+                    throw new ArgumentException($"Label {label} at index {r} is outside [0, {classes}): there are {classes} classes.", nameof(labels));
+            }
+            if (batch == 0)
+                return float.NaN;
+
+            double total = 0;
+            float inverseBatch = 1f / batch;
+            for (int r = 0; r < batch; r++)
+            {
+                ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
+                int label = labels[r];
+                if (gradient.IsEmpty)
+                {
+                    total += LogSumExp(row) - row[label];
+                }
+                else
+                {
+                    Span<float> gradientRow = gradient.Slice(r * classes, classes);
+                    total += SoftmaxInto(row, gradientRow, inverseBatch) - row[label];
+                    gradientRow[label] -= inverseBatch;
+                }
+            }
+            return (float)(total / batch);
+        }
 
         /// <summary>Cross-entropy against class probabilities ([batch, classes]); mean over the batch.</summary>
-        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, int batch, int classes) => throw new NotImplementedException();
+        /// <remarks>Per row: −Σ t·log softmax(x) = logsumexp(x)·Σt − Σ t·x; gradient (softmax(x)·Σt − t) / batch. Targets
+        /// need not sum to 1 (the formulas hold for any weights), as in PyTorch.</remarks>
+        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, int batch, int classes)
+        {
+            CheckLogits(logits, gradient, batch, classes);
+            KernelArguments.AtLeast(targets.Length, nameof(targets), batch, classes, nameof(batch), nameof(classes));
+            if (batch == 0)
+                return float.NaN;
+
+            double total = 0;
+            float inverseBatch = 1f / batch;
+            for (int r = 0; r < batch; r++)
+            {
+                ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
+                ReadOnlySpan<float> targetRow = targets.Slice(r * classes, classes);
+                double targetSum = TensorPrimitives.Sum(targetRow);
+                double dot = TensorPrimitives.Dot(targetRow, row);
+                if (gradient.IsEmpty)
+                {
+                    total += LogSumExp(row) * targetSum - dot;
+                }
+                else
+                {
+                    Span<float> gradientRow = gradient.Slice(r * classes, classes);
+                    total += SoftmaxInto(row, gradientRow, (float)(targetSum * inverseBatch)) * targetSum - dot;
+                    // gradient = softmax·Σt/batch − t/batch
+                    TensorPrimitives.MultiplyAdd(targetRow, -inverseBatch, gradientRow, gradientRow);
+                }
+            }
+            return (float)(total / batch);
+        }
 
         /// <summary>Mean over every element of (output − target)².</summary>
-        public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, Span<float> gradient) => throw new NotImplementedException();
+        public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, Span<float> gradient)
+        {
+            KernelArguments.SameLength(targets.Length, nameof(targets), output.Length, nameof(output));
+            CheckGradient(gradient, output.Length, nameof(output));
+            int n = output.Length;
+            if (n == 0)
+                return float.NaN;
+
+            if (gradient.IsEmpty)
+            {
+                float distance = TensorPrimitives.Distance(output, targets);
+                return (float)((double)distance * distance / n);
+            }
+            gradient = gradient.Slice(0, n);
+            TensorPrimitives.Subtract(output, targets, gradient);
+            double sumOfSquares = TensorPrimitives.SumOfSquares(gradient);
+            TensorPrimitives.Multiply(gradient, 2f / n, gradient);
+            return (float)(sumOfSquares / n);
+        }
 
         /// <summary>Mean over every element of the numerically stable BCE-with-logits: max(x,0) − x·t + log(1 + e^−|x|).</summary>
-        public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient) => throw new NotImplementedException();
+        /// <remarks>Gradient (σ(x) − t) / count. Evaluated per element in double: log1p has no vector form in .NET, and
+        /// the loss is a negligible part of a training step next to the matrix multiplies.</remarks>
+        public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient)
+        {
+            KernelArguments.SameLength(targets.Length, nameof(targets), logits.Length, nameof(logits));
+            CheckGradient(gradient, logits.Length, nameof(logits));
+            int n = logits.Length;
+            if (n == 0)
+                return float.NaN;
+
+            double total = 0;
+            double inverseCount = 1.0 / n;
+            bool writeGradient = !gradient.IsEmpty;
+            for (int i = 0; i < n; i++)
+            {
+                double x = logits[i], t = targets[i];
+                double e = Math.Exp(-Math.Abs(x));
+                total += Math.Max(x, 0) - x * t + LogOnePlus(e);
+                if (writeGradient)
+                {
+                    // σ(x) from e = e^−|x| without overflow: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0.
+                    double sigmoid = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+                    gradient[i] = (float)((sigmoid - t) * inverseCount);
+                }
+            }
+            return (float)(total * inverseCount);
+        }
+
+        /// <summary>log(1 + e) for 0 ≤ e ≤ 1, accurate also when e is far below the rounding error of 1 + e
+        /// (Goldberg's correction; .NET has no log1p).</summary>
+        private static double LogOnePlus(double e)
+        {
+            double u = 1 + e;
+            return u == 1 ? e : Math.Log(u) * e / (u - 1);
+        }
+
+        /// <summary>log Σ exp(row), max-subtracted, exponentiating through a small stack buffer.</summary>
+        private static double LogSumExp(ReadOnlySpan<float> row)
+        {
+            float max = TensorPrimitives.Max(row);
+            Span<float> scratch = stackalloc float[ScratchLength];
+            double sum = 0;
+            for (int start = 0; start < row.Length; start += ScratchLength)
+            {
+                ReadOnlySpan<float> chunk = row.Slice(start, Math.Min(ScratchLength, row.Length - start));
+                Span<float> exps = scratch.Slice(0, chunk.Length);
+                TensorPrimitives.Subtract(chunk, max, exps);
+                TensorPrimitives.Exp(exps, exps);
+                sum += TensorPrimitives.Sum(exps);
+            }
+            return max + Math.Log(sum);
+        }
+
+        /// <summary>Writes softmax(row) · scale into <paramref name="destination"/> and returns log Σ exp(row).</summary>
+        private static double SoftmaxInto(ReadOnlySpan<float> row, Span<float> destination, float scale)
+        {
+            float max = TensorPrimitives.Max(row);
+            TensorPrimitives.Subtract(row, max, destination);
+            TensorPrimitives.Exp(destination, destination);
+            double sum = TensorPrimitives.Sum(destination);
+            TensorPrimitives.Multiply(destination, (float)(scale / sum), destination);
+            return max + Math.Log(sum);
+        }
+
+        private static void CheckLogits(ReadOnlySpan<float> logits, Span<float> gradient, int batch, int classes)
+        {
+            KernelArguments.NonNegative(batch, nameof(batch));
+            KernelArguments.NonNegative(classes, nameof(classes));
+            if (classes == 0 && batch > 0)
+                throw new ArgumentOutOfRangeException(nameof(classes), classes, "Cross-entropy needs at least one class.");
+            KernelArguments.AtLeast(logits.Length, nameof(logits), batch, classes, nameof(batch), nameof(classes));
+            if (!gradient.IsEmpty)
+                KernelArguments.AtLeast(gradient.Length, nameof(gradient), batch, classes, nameof(batch), nameof(classes));
+        }
+
+        private static void CheckGradient(Span<float> gradient, int needed, string sourceName)
+        {
+            if (!gradient.IsEmpty)
+                KernelArguments.Destination(gradient.Length, nameof(gradient), needed, sourceName);
+        }
     }
 }
