@@ -73,15 +73,18 @@ namespace TensorForge.Benchmarks
                     lossDiff = Report.Number(worst, "E1");
                 }
 
-                double[] seconds = Timing.MedianSecondsPerCall(_options,
+                double[][] samples = Timing.Samples(_options,
                     new Contender("ours", oursStep), new Contender("torch", torchTrainer is null ? null : torchTrainer.Step));
                 torchTrainer?.Dispose();
 
-                double ratio = seconds[0] / seconds[1];
+                double[] seconds = { Timing.Median(samples[0]), Timing.Median(samples[1]) };
+                double ratio = Timing.PairedRatio(samples[0], samples[1]);
                 table.Row(batch.ToString(), Report.Micros(seconds[0]), Report.Micros(seconds[1]), Report.Ratio(ratio),
                     "≤" + target.ToString("F2") + "×", Report.AtMost($"train step batch {batch} ≤ {target:F2}× TorchSharp", ratio, target), lossDiff);
             }
-            table.Note($"Median of {_options.Repetitions} interleaved repetitions; each call takes the next of {PoolSize} random batches.");
+            table.Note($"Median of {_options.Repetitions} interleaved repetitions; each call takes the next of {PoolSize} random batches. Ratios are");
+            table.Note("medians of per-repetition ratios (ours and the peer timed back to back). Loss diff: |our loss − torch's| over the first");
+            table.Note("3 steps of both from the same weights and batches (it checks that the twin trains the same model).");
             table.Note("TorchSharp twin: nn.Sequential(Linear, ReLU, Linear, ReLU, Linear), CrossEntropyLoss, optim.Adam(lr 1e-3), starting");
             table.Note("from our weights; a step is zero_grad, forward, loss, backward, step inside a dispose scope.");
             NoteTorch(table);
@@ -167,19 +170,20 @@ namespace TensorForge.Benchmarks
                 TorchInference? torchInference = TorchPeer.Available ? new TorchInference(ours.Parameters, input, batch) : null;
                 double torchDiff = torchInference is null ? double.NaN : MaxAbsDiff(output, torchInference.Output());
 
-                double[] seconds = Timing.MedianSecondsPerCall(_options,
+                double[][] samples = Timing.Samples(_options,
                     new Contender("ours", () => ours.Forward(input, output)),
                     new Contender("torch", torchInference is null ? null : torchInference.Run),
                     new Contender("ort", ort is null ? null : ort.Run));
                 ort?.Dispose();
                 torchInference?.Dispose();
 
-                double ratio = seconds[0] / seconds[2];
+                double[] seconds = { Timing.Median(samples[0]), Timing.Median(samples[1]), Timing.Median(samples[2]) };
+                double ratio = Timing.PairedRatio(samples[0], samples[2]);
                 table.Row(batch.ToString(), Report.Micros(seconds[0]), Report.Micros(seconds[1]), Report.Micros(seconds[2]), Report.Ratio(ratio),
                     "≤" + target.ToString("F1") + "×", Report.AtMost($"inference batch {batch} ≤ {target:F1}× ORT", ratio, target),
-                    Report.Ratio(seconds[0] / seconds[1]), Report.Number(ortDiff, "E1"), Report.Number(torchDiff, "E1"));
+                    Report.Ratio(Timing.PairedRatio(samples[0], samples[1])), Report.Number(ortDiff, "E1"), Report.Number(torchDiff, "E1"));
             }
-            table.Note($"Median of {_options.Repetitions} interleaved repetitions. The ONNX twin is written from our Parameters (Gemm transB=1 + Relu,");
+            table.Note($"Median of {_options.Repetitions} interleaved repetitions; ratios are medians of per-repetition ratios. The ONNX twin is written from our Parameters (Gemm transB=1 + Relu,");
             table.Note($"opset 17, dynamic batch, {onnx.Length:N0} bytes) and must match our Forward to max |Δ| < 1e-4 before it is timed.");
             table.Note("ORT: 1 intra-op thread, sequential, all graph optimisations, I/O binding over pinned pre-allocated buffers.");
             if (ortError.Length > 0)
@@ -301,7 +305,7 @@ namespace TensorForge.Benchmarks
             table.Row("1,001–2,000", Report.Micros(early), "1.000×", "", "");
             table.Row("19,001–20,000", Report.Micros(late), Report.Ratio(ratio), "≥0.90×", Report.AtLeast("long-run throughput (steps 19,001–20,000 vs 1,001–2,000) ≥ 0.90×", ratio, 0.9));
             table.Note($"Slowest block of 1,000: steps {slowest * Block + 1:N0}–{(slowest + 1) * Block:N0} at {Report.Micros(blockSeconds[slowest] / Block)} µs/step. " +
-                $"Loss at the end: {lastLoss:F3} (random labels, so it cannot go to 0).");
+                $"Loss at the end: {lastLoss:F3} (the {PoolSize} random batches are memorised, so gradients shrink as they would late in training).");
             table.Note("Subnormal floats at the end: " + SubnormalCounts(network) + ".");
             table.Print();
         }

@@ -12,16 +12,6 @@ namespace TensorForge.Benchmarks
     /// from one repetition to the next, so that a frequency change or a noisy neighbour hits all of them alike.</summary>
     internal static class Timing
     {
-        /// <summary>Median seconds per call of each contender (NaN for one without <see cref="Contender.Run"/>).</summary>
-        public static double[] MedianSecondsPerCall(Options options, params Contender[] contenders)
-        {
-            double[][] samples = Samples(options, contenders);
-            var medians = new double[samples.Length];
-            for (int c = 0; c < samples.Length; c++)
-                medians[c] = Median(samples[c]);
-            return medians;
-        }
-
         /// <summary>Median over repetitions of x[rep] / y[rep], where x and y are samples of two contenders from the same
         /// repetitions: each pair was timed back to back, so a clock change between repetitions cancels out.</summary>
         public static double PairedRatio(double[] x, double[] y)
