@@ -64,6 +64,25 @@ public class BaselineTests
         }
     }
 
+    [Fact]
+    public void InvalidNetworkGetsThrowingMembers()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using TensorForge;
+
+            namespace Samples;
+
+            [Network(Loss = Loss.SoftmaxCrossEntropy)]
+            [Input(1, 28, 28)]
+            [Dense(128, Name = "fc1")]
+            [Adam]
+            public partial class Broken<T>;
+            """);
+
+        Baselines.Verify("InvalidNetwork", result.SingleSource);
+        Assert.Equal(new[] { "TF1001" }, result.AllDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).Select(d => d.Id));
+    }
+
     private static T WithCulture<T>(CultureInfo culture, Func<T> action)
     {
         CultureInfo culture0 = CultureInfo.CurrentCulture, uiCulture0 = CultureInfo.CurrentUICulture;

@@ -117,6 +117,22 @@ public class DiagnosticTests
             """));
     }
 
+    [Fact]
+    public void TF0005_SecondPartInAnotherFile()
+    {
+        // The location is mapped back to the right syntax tree when the parts live in different files.
+        GeneratorResult result = GeneratorHarness.Run(
+            "using TensorForge;\n[Network]\n[Input(4)]\n[Dense(8)]\npublic partial class Net;\n",
+            "using TensorForge;\n\n[Dense(2)]\npublic partial class Net;\n");
+
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        Assert.Equal("TF0005", diagnostic.Id);
+        Assert.True(diagnostic.Location.IsInSource);
+        Assert.Equal("Source1.cs", diagnostic.Location.SourceTree!.FilePath);
+        Assert.Equal("Dense(2)", diagnostic.Location.SourceTree.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(2, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
+    }
+
     public static TheoryData<string, string> InvalidArguments => new TheoryData<string, string>
     {
         { "[Input(784)] [Dense({|TF0006:0|})]", "units of Dense 'dense1' must be positive but is 0" },

@@ -90,6 +90,22 @@ public class IncrementalTests
             second.GeneratedSources.Single(s => s.HintName == "Samples.MnistMlp.g.cs").SourceText.ToString());
     }
 
+    [Fact]
+    public void EditingLayersOnAnotherPartRegenerates()
+    {
+        // [Network] sits on Source0.cs, the layers on a second partial declaration in Source1.cs: the generator is triggered by
+        // the first file, yet an edit of the second must reach it.
+        const string head = "using TensorForge;\nnamespace Split;\n[Network(Loss = Loss.MeanSquaredError)]\npublic partial class Net;\n";
+        const string layers = "using TensorForge;\nnamespace Split;\n[Input(4)]\n[Dense(2)]\n[Sgd]\npublic partial class Net;\n";
+        (GeneratorDriver driver, Compilation compilation) = FirstRun(head, layers);
+
+        SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == "Source1.cs");
+        GeneratorRunResult second = Rerun(driver, compilation.ReplaceSyntaxTree(old, TestCompilation.Parse(layers.Replace("Dense(2)", "Dense(5)"), "Source1.cs")));
+
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, SourceOutput));
+        Assert.Contains("public const int OutputSize = 5;", Assert.Single(second.GeneratedSources).SourceText.ToString());
+    }
+
     private static (GeneratorDriver Driver, Compilation Compilation) FirstRun(params string[] sources)
     {
         Compilation compilation = TestCompilation.Create(sources);
