@@ -288,13 +288,13 @@ namespace TensorForge.Benchmarks
             float lastLoss = 0;
             for (int block = 0; block < blockSeconds.Length; block++)
             {
-                long start = Stopwatch.GetTimestamp();
+                double start = Clock.Now();
                 for (int s = 0; s < Block; s++)
                 {
                     Batch b = pool[(block * Block + s) & (PoolSize - 1)];
                     lastLoss = network.TrainStep(b.Input, b.Labels);
                 }
-                blockSeconds[block] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                blockSeconds[block] = Clock.Now() - start;
             }
 
             double early = blockSeconds[1] / Block, late = blockSeconds[^1] / Block;

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 
 namespace TensorForge.Benchmarks
 {
-    /// <summary>Command line: <c>--quick</c> (fewer repetitions, a smoke run) and <c>--only a,b</c> (sections by name).
+    /// <summary>Command line: <c>--quick</c> (fewer repetitions, a smoke run), <c>--only a,b</c> (sections by name) and
+    /// <c>--clock cpu|wall</c> (see <see cref="Clock"/>).
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
@@ -29,7 +30,7 @@ namespace TensorForge.Benchmarks
         public bool Runs(string section) => Selected.Contains(section);
 
         public const string Usage =
-            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]]\n" +
+            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall]\n" +
             "sections: peak, gemm, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
             "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.";
 
@@ -55,6 +56,11 @@ namespace TensorForge.Benchmarks
                             else
                                 throw new ArgumentException($"unknown section '{name}'");
                         }
+                        break;
+                    case "--clock":
+                        if (i + 1 >= args.Length || (args[i + 1] != "cpu" && args[i + 1] != "wall"))
+                            throw new ArgumentException("--clock needs 'cpu' or 'wall'");
+                        Clock.UseThreadCpuTime = args[++i] == "cpu";
                         break;
                     case "--help":
                     case "-h":

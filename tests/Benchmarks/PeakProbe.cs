@@ -18,7 +18,7 @@ namespace TensorForge.Benchmarks
         }
 
         /// <summary>Iterations of one short probe run (≈1 ms), timed as a contender beside each GEMM so that the fraction of
-        /// peak compares two measurements taken back to back (the clock of this VM moves by ±30% between minutes).</summary>
+        /// peak compares two measurements taken back to back (a boost clock changes with temperature and load).</summary>
         public const long ShortIterations = 100_000;
 
         /// <summary>FLOPs of one <see cref="ShortProbe"/> call.</summary>
@@ -51,8 +51,8 @@ namespace TensorForge.Benchmarks
 
             table.Note($"{options.Repetitions} runs of {iterations:N0} iterations each." +
                 (double.IsNaN(ghz) ? "" : $" Nominal clock from /proc/cpuinfo: {ghz:F2} GHz; Zen 4 retires at most 32 FP32 FLOP/cycle"));
-            table.Note("(two 256-bit FMA pipes), so more than 32 here means the core ran above its nominal clock. The spread between runs is");
-            table.Note("this VM's clock moving; section 2 therefore re-measures the peak beside every GEMM instead of using this figure.");
+            table.Note("(two 256-bit FMA pipes), so more than 32 here means the core ran above its nominal clock (boost). Section 2 re-measures");
+            table.Note("the peak beside every GEMM, so that a clock change between sections cancels out of its fractions of peak.");
             table.Print();
             return result;
         }
@@ -68,9 +68,9 @@ namespace TensorForge.Benchmarks
             var runs = new List<double>();
             for (int i = 0; i < options.Repetitions; i++)
             {
-                long start = Stopwatch.GetTimestamp();
+                double start = Clock.Now();
                 float sink = probe();
-                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                double seconds = Clock.Now() - start;
                 if (!(sink > 0)) throw new InvalidOperationException("FMA probe diverged");
                 runs.Add(flops / seconds / 1e9);
             }

@@ -50,8 +50,10 @@ namespace TensorForge.Benchmarks
             Console.WriteLine();
             Console.WriteLine($"Load average at the start: {startLoad}; at the end: {LoadAverage()} ({Environment.ProcessorCount} cores).");
             if (Busy(startLoad) || Busy(LoadAverage()))
-                Console.WriteLine("WARNING: other processes competed for the cores during this run; absolute times are unreliable " +
-                    "(ratios are taken within the same repetitions and suffer less). Rerun on an idle machine.");
+                Console.WriteLine("WARNING: other processes competed for the cores during this run. " + (Clock.UseThreadCpuTime
+                    ? "Times are thread CPU time, so preemption is excluded, but shared caches and clock changes still add noise."
+                    : "Wall times include preemption and are unreliable; ratios, taken within the same repetitions, suffer less.") +
+                    " Rerun on an idle machine for final figures.");
             return 0;
         }
 
@@ -67,6 +69,7 @@ namespace TensorForge.Benchmarks
             Console.WriteLine($"- our kernels' thread setting: {KernelThreads.Describe}");
             Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1))" : "unavailable: " + TorchPeer.UnavailableReason)}");
             Console.WriteLine($"- ONNX Runtime: {OrtPeer.Describe}");
+            Console.WriteLine($"- clock: {Clock.Describe}");
             Console.WriteLine($"- load average (1, 5, 15 min): {LoadAverage()}");
             Console.WriteLine($"- sections: {string.Join(", ", Options.Sections.Where(options.Runs))}");
         }

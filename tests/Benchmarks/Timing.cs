@@ -82,10 +82,10 @@ namespace TensorForge.Benchmarks
 
         private static double TimeCalls(Action run, int iterations)
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = Clock.Now();
             for (int i = 0; i < iterations; i++)
                 run();
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return Clock.Now() - start;
         }
 
         /// <summary>Collects garbage left by setup so that a collection does not land inside a timed sample.</summary>
