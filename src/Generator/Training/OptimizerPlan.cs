@@ -50,7 +50,8 @@ namespace TensorForge.Generator.Training
             _ => $"{Kind}(lr={Format(LearningRate)}, betas=({Format(Beta1)}, {Format(Beta2)}), eps={Format(Epsilon)}, weight_decay={Format(WeightDecay)})",
         };
 
-        internal static string Format(float value) => Literal.Float(value).TrimEnd('f');
+        /// <summary>PyTorch's repr of a float: 0.001, 1e-08.</summary>
+        internal static string Format(float value) => Literal.Float(value).TrimEnd('f').Replace("E", "e");
     }
 
     /// <summary>Reports TF0006 for an argument unless <paramref name="valid"/>; returns <paramref name="valid"/>.</summary>

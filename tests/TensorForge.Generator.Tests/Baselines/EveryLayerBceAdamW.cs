@@ -21,7 +21,7 @@ namespace Samples.Zoo
     /// head        Dense             [3]             51
     /// Total parameters: 1,107
     /// Loss: BinaryCrossEntropyWithLogits
-    /// Optimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1E-08, weight_decay=0.05)
+    /// Optimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1e-08, weight_decay=0.05)
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TensorForge.Generator", "0.1.0")]
@@ -38,7 +38,7 @@ namespace Samples.Zoo
         /// <summary>Per-sample output shape (no batch dimension).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
         /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-        public static string Summary => "Layer       Kind              Output  Parameters\ninput       Input             [2, 8]           0\nrelu1       ReLU              [2, 8]           0\nsigmoid1    Sigmoid           [2, 8]           0\ntanh1       Tanh              [2, 8]           0\ngelu1       Gelu              [2, 8]           0\nleakyrelu1  LeakyReLU(0.2)    [2, 8]           0\nsoftmax1    Softmax           [2, 8]           0\nflatten1    Flatten           [16]             0\ndense1      Dense, Gelu       [32]           544\ndense2      Dense, LeakyReLU  [16]           512\ndropout1    Dropout(0.5)      [16]             0\nhead        Dense             [3]             51\nTotal parameters: 1,107\nLoss: BinaryCrossEntropyWithLogits\nOptimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1E-08, weight_decay=0.05)\n";
+        public static string Summary => "Layer       Kind              Output  Parameters\ninput       Input             [2, 8]           0\nrelu1       ReLU              [2, 8]           0\nsigmoid1    Sigmoid           [2, 8]           0\ntanh1       Tanh              [2, 8]           0\ngelu1       Gelu              [2, 8]           0\nleakyrelu1  LeakyReLU(0.2)    [2, 8]           0\nsoftmax1    Softmax           [2, 8]           0\nflatten1    Flatten           [16]             0\ndense1      Dense, Gelu       [32]           544\ndense2      Dense, LeakyReLU  [16]           512\ndropout1    Dropout(0.5)      [16]             0\nhead        Dense             [3]             51\nTotal parameters: 1,107\nLoss: BinaryCrossEntropyWithLogits\nOptimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1e-08, weight_decay=0.05)\n";
         private const string InputShapeText = "[2, 8]";
         private const string OutputShapeText = "[3]";
 

@@ -15,7 +15,7 @@ namespace Samples
     /// fc3       Dense         [10]                650
     /// Total parameters: 109,386
     /// Loss: SoftmaxCrossEntropy
-    /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1E-08, weight_decay=0)
+    /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
     /// Schedule: CosineAnnealingLR(T_max=2500, eta_min=0)
     /// </code>
     /// </summary>
@@ -33,7 +33,7 @@ namespace Samples
         /// <summary>Per-sample output shape (no batch dimension).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 10 };
         /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-        public static string Summary => "Layer     Kind          Output       Parameters\ninput     Input         [1, 28, 28]           0\nflatten1  Flatten       [784]                 0\nfc1       Dense, ReLU   [128]           100,480\ndropout1  Dropout(0.1)  [128]                 0\nfc2       Dense, ReLU   [64]              8,256\nfc3       Dense         [10]                650\nTotal parameters: 109,386\nLoss: SoftmaxCrossEntropy\nOptimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1E-08, weight_decay=0)\nSchedule: CosineAnnealingLR(T_max=2500, eta_min=0)\n";
+        public static string Summary => "Layer     Kind          Output       Parameters\ninput     Input         [1, 28, 28]           0\nflatten1  Flatten       [784]                 0\nfc1       Dense, ReLU   [128]           100,480\ndropout1  Dropout(0.1)  [128]                 0\nfc2       Dense, ReLU   [64]              8,256\nfc3       Dense         [10]                650\nTotal parameters: 109,386\nLoss: SoftmaxCrossEntropy\nOptimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)\nSchedule: CosineAnnealingLR(T_max=2500, eta_min=0)\n";
         private const string InputShapeText = "[1, 28, 28]";
         private const string OutputShapeText = "[10]";
 

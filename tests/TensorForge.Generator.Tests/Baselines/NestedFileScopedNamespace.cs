@@ -16,7 +16,7 @@ namespace Contoso.Models
             /// dense2  Dense        [3]             27
             /// Total parameters: 67
             /// Loss: SoftmaxCrossEntropy
-            /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1E-08, weight_decay=0)
+            /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
             /// </code>
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("TensorForge.Generator", "0.1.0")]
@@ -33,7 +33,7 @@ namespace Contoso.Models
                 /// <summary>Per-sample output shape (no batch dimension).</summary>
                 public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
                 /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-                public static string Summary => "Layer   Kind         Output  Parameters\ninput   Input        [4]              0\ndense1  Dense, ReLU  [8]             40\ndense2  Dense        [3]             27\nTotal parameters: 67\nLoss: SoftmaxCrossEntropy\nOptimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1E-08, weight_decay=0)\n";
+                public static string Summary => "Layer   Kind         Output  Parameters\ninput   Input        [4]              0\ndense1  Dense, ReLU  [8]             40\ndense2  Dense        [3]             27\nTotal parameters: 67\nLoss: SoftmaxCrossEntropy\nOptimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)\n";
                 private const string InputShapeText = "[4]";
                 private const string OutputShapeText = "[3]";
 
