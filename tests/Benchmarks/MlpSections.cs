@@ -133,7 +133,7 @@ namespace TensorForge.Benchmarks
         public void Inference()
         {
             var table = new Table("4. MLP inference (Forward), one thread: ours vs TorchSharp (no_grad) vs ONNX Runtime",
-                "batch", "ours µs", "TorchSharp µs", "ORT µs", "ours/ORT time", "target", "verdict", "ours/torch time", "max|Δ| ORT", "max|Δ| torch");
+                "batch", "ours µs", "TorchSharp µs", "ORT µs", "ours/ORT time", "target", "verdict", "ours/torch time", "max abs Δ ORT", "max abs Δ torch");
             var ours = new BenchMlp(Seed);
             byte[] onnx = OnnxModelWriter.Write(OnnxLayers(ours), OrtPeer.InputName, OrtPeer.OutputName);
             string ortError = "";
