@@ -17,42 +17,11 @@ namespace TensorForge.Samples
             "  --epochs N            epochs to train (default 10)\n" +
             "  --out PATH            where to save the weights (default ./mnist-mlp.safetensors)\n" +
             "  --data DIR            folder with the MNIST IDX files (default data/mnist-10k of the repository)\n" +
-            "  --accuracy-file PATH  also write the final test accuracy (percent, e.g. 97.35) to this file";
+            "  --accuracy-file PATH  also write the final test accuracy (percent, e.g. 94.85) to this file\n" +
+            "  --version             print the version and exit";
 
-        private static int Main(string[] args)
-        {
-            CommandLine options;
-            try
-            {
-                options = new CommandLine(args, new[] { "--epochs", "--out", "--data", "--accuracy-file" }, new[] { "--help", "--version" }, allowPositional: false);
-                _ = options.PositiveInt("--epochs", 10);
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"Mnist: {e.Message}\n{Usage}");
-                return 2;
-            }
-            if (options.Has("--help"))
-            {
-                Console.WriteLine(Usage);
-                return 0;
-            }
-            if (options.Has("--version"))
-            {
-                Console.WriteLine($"Mnist (TensorForge {typeof(INetwork).Assembly.GetName().Version}, JIT)");
-                return 0;
-            }
-
-            try
-            {
-                return Run(options);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"Mnist: {e.Message}");
-                return 2;
-            }
-        }
+        private static int Main(string[] args) =>
+            CommandLine.Run(args, "Mnist", Usage, new[] { "--epochs", "--out", "--data", "--accuracy-file" }, allowPositional: false, Run);
 
         private static int Run(CommandLine options)
         {

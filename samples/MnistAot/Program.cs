@@ -27,40 +27,8 @@ namespace TensorForge.Samples
 
         private const int BatchedRepetitions = 20;
 
-        private static int Main(string[] args)
-        {
-            CommandLine options;
-            try
-            {
-                options = new CommandLine(args, new[] { "--expect", "--data" }, new[] { "--help", "--version" }, allowPositional: true);
-                _ = options.Double("--expect");
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"MnistAot: {e.Message}\n{Usage}");
-                return 2;
-            }
-            if (options.Has("--help"))
-            {
-                Console.WriteLine(Usage);
-                return 0;
-            }
-            if (options.Has("--version"))
-            {
-                Console.WriteLine($"MnistAot (TensorForge {typeof(INetwork).Assembly.GetName().Version}, Native AOT)");
-                return 0;
-            }
-
-            try
-            {
-                return Run(options);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"MnistAot: {e.Message}");
-                return 2;
-            }
-        }
+        private static int Main(string[] args) =>
+            CommandLine.Run(args, "MnistAot", Usage, new[] { "--expect", "--data" }, allowPositional: true, Run);
 
         private static int Run(CommandLine options)
         {
