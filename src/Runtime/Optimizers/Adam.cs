@@ -1,5 +1,5 @@
 using System;
-using System.Runtime.InteropServices;
+using TensorForge.Kernels;
 
 namespace TensorForge.Optimizers
 {
@@ -12,7 +12,7 @@ namespace TensorForge.Optimizers
     /// <para>Moment values below 1e-30 in magnitude are stored as zero. Long runs otherwise fill v with denormals, which slow
     /// x86 arithmetic 3–4×; the change to any parameter is below 1e-30·lr/ε.</para>
     /// </remarks>
-    public sealed class Adam : IOptimizer
+    public sealed unsafe class Adam : IOptimizer
     {
         private readonly int _parameterCount;
         private readonly float _beta1;
@@ -64,31 +64,34 @@ namespace TensorForge.Optimizers
             double biasCorrection1 = 1.0 - Math.Pow(_beta1, t);
             double biasCorrection2 = 1.0 - Math.Pow(_beta2, t);
             bool decoupled = _decoupledWeightDecay && _weightDecay != 0f;
-            var update = new AdamUpdate
+            fixed (float* p = parameters, g = gradients, m = _firstMoment.Span, v = _secondMoment.Span)
             {
-                Parameters = parameters,
-                Gradients = gradients,
-                FirstMoment = _firstMoment.Span,
-                SecondMoment = _secondMoment.Span,
-                Decay = decoupled ? (float)(1.0 - (double)learningRate * _weightDecay) : 1f,
-                L2 = decoupled ? 0f : _weightDecay,
-                OneMinusBeta1 = (float)(1.0 - _beta1),
-                Beta2 = _beta2,
-                OneMinusBeta2 = (float)(1.0 - _beta2),
-                BiasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2),
-                Epsilon = _epsilon,
-                NegativeStepSize = (float)(-learningRate / biasCorrection1),
-            };
-            FusedLoop.Run(update, _parameterCount);
+                var update = new AdamUpdate
+                {
+                    Parameters = p,
+                    Gradients = g,
+                    FirstMoment = m,
+                    SecondMoment = v,
+                    Decay = decoupled ? (float)(1.0 - (double)learningRate * _weightDecay) : 1f,
+                    L2 = decoupled ? 0f : _weightDecay,
+                    OneMinusBeta1 = (float)(1.0 - _beta1),
+                    Beta2 = _beta2,
+                    OneMinusBeta2 = (float)(1.0 - _beta2),
+                    BiasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2),
+                    Epsilon = _epsilon,
+                    NegativeStepSize = (float)(-learningRate / biasCorrection1),
+                };
+                FusedLoop.Run(update, _parameterCount);
+            }
             StepCount = t;
         }
 
-        private ref struct AdamUpdate : IElementUpdate
+        private struct AdamUpdate : IElementUpdate
         {
-            public Span<float> Parameters;
-            public ReadOnlySpan<float> Gradients;
-            public Span<float> FirstMoment;
-            public Span<float> SecondMoment;
+            public float* Parameters;
+            public float* Gradients;
+            public float* FirstMoment;
+            public float* SecondMoment;
             public float Decay;  // AdamW: 1 − lr·wd; otherwise 1
             public float L2;     // Adam: wd; otherwise 0
             public float OneMinusBeta1;
@@ -98,32 +101,30 @@ namespace TensorForge.Optimizers
             public float Epsilon;
             public float NegativeStepSize;
 
-            public void Apply<TVector, TOps>(nuint index) where TVector : struct where TOps : ISimdOps<TVector>
+            public readonly void Apply<S, T>(nint index) where S : ISimdMath<T> where T : struct
             {
-                ref float p = ref MemoryMarshal.GetReference(Parameters);
-                ref float m = ref MemoryMarshal.GetReference(FirstMoment);
-                ref float v = ref MemoryMarshal.GetReference(SecondMoment);
-                TVector parameter = TOps.Load(ref p, index);
-                TVector gradient = TOps.Load(ref MemoryMarshal.GetReference(Gradients), index);
+                float* p = Parameters + index, m = FirstMoment + index, v = SecondMoment + index;
+                T parameter = S.Load(p);
+                T gradient = S.Load(Gradients + index);
                 if (Decay != 1f)
-                    parameter = TOps.Multiply(parameter, TOps.Broadcast(Decay));
+                    parameter = S.Multiply(parameter, S.Broadcast(Decay));
                 if (L2 != 0f)
-                    gradient = TOps.FusedMultiplyAdd(TOps.Broadcast(L2), parameter, gradient);
+                    gradient = S.MultiplyAdd(S.Broadcast(L2), parameter, gradient);
 
-                TVector threshold = TOps.Broadcast(OptimizerChecks.FlushThreshold);
-                TVector first = TOps.Load(ref m, index);
-                first = TOps.FusedMultiplyAdd(TOps.Broadcast(OneMinusBeta1), TOps.Subtract(gradient, first), first);
-                first = TOps.FlushBelow(first, threshold);
-                TVector second = TOps.Multiply(TOps.Load(ref v, index), TOps.Broadcast(Beta2));
-                second = TOps.Add(second, TOps.Multiply(TOps.Multiply(TOps.Broadcast(OneMinusBeta2), gradient), gradient));
-                second = TOps.FlushBelow(second, threshold);
+                T threshold = S.Broadcast(OptimizerChecks.FlushThreshold);
+                T first = S.Load(m);
+                first = S.MultiplyAdd(S.Broadcast(OneMinusBeta1), S.Subtract(gradient, first), first);
+                first = FusedLoop.FlushBelow<S, T>(first, threshold);
+                T second = S.Multiply(S.Load(v), S.Broadcast(Beta2));
+                second = S.Add(second, S.Multiply(S.Multiply(S.Broadcast(OneMinusBeta2), gradient), gradient));
+                second = FusedLoop.FlushBelow<S, T>(second, threshold);
 
-                TVector denominator = TOps.Add(TOps.Divide(TOps.Sqrt(second), TOps.Broadcast(BiasCorrection2Sqrt)), TOps.Broadcast(Epsilon));
-                parameter = TOps.FusedMultiplyAdd(TOps.Broadcast(NegativeStepSize), TOps.Divide(first, denominator), parameter);
+                T denominator = S.Add(S.Divide(S.Sqrt(second), S.Broadcast(BiasCorrection2Sqrt)), S.Broadcast(Epsilon));
+                parameter = S.MultiplyAdd(S.Broadcast(NegativeStepSize), S.Divide(first, denominator), parameter);
 
-                TOps.Store(first, ref m, index);
-                TOps.Store(second, ref v, index);
-                TOps.Store(parameter, ref p, index);
+                S.Store(first, m);
+                S.Store(second, v);
+                S.Store(parameter, p);
             }
         }
     }

@@ -1,5 +1,5 @@
 using System;
-using System.Runtime.InteropServices;
+using TensorForge.Kernels;
 
 namespace TensorForge.Optimizers
 {
@@ -7,7 +7,7 @@ namespace TensorForge.Optimizers
     /// <remarks>One fused, vectorised pass over the block. Where PyTorch's CPU kernel fuses (add with alpha) this does too,
     /// so results match PyTorch to the last bit or two. Momentum values below 1e-30 in magnitude are stored as zero to keep
     /// denormals out of the arithmetic (a change below 1e-30).</remarks>
-    public sealed class Sgd : IOptimizer
+    public sealed unsafe class Sgd : IOptimizer
     {
         private readonly int _parameterCount;
         private readonly float _momentum;
@@ -43,50 +43,53 @@ namespace TensorForge.Optimizers
         public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
         {
             OptimizerChecks.Lengths(_parameterCount, parameters.Length, gradients.Length, learningRate);
-            var update = new SgdUpdate
+            fixed (float* p = parameters, g = gradients, b = _momentumBuffer.Span)
             {
-                Parameters = parameters,
-                Gradients = gradients,
-                Momentum = _momentumBuffer.Span,
-                NegativeLearningRate = -learningRate,
-                WeightDecay = _weightDecay,
-                MomentumFactor = _momentum,
-                Nesterov = _nesterov,
-                FirstStep = StepCount == 0,
-            };
-            FusedLoop.Run(update, _parameterCount);
+                var update = new SgdUpdate
+                {
+                    Parameters = p,
+                    Gradients = g,
+                    Momentum = b,
+                    NegativeLearningRate = -learningRate,
+                    WeightDecay = _weightDecay,
+                    MomentumFactor = _momentum,
+                    Nesterov = _nesterov,
+                    FirstStep = StepCount == 0,
+                };
+                FusedLoop.Run(update, _parameterCount);
+            }
             StepCount++;
         }
 
-        private ref struct SgdUpdate : IElementUpdate
+        private struct SgdUpdate : IElementUpdate
         {
-            public Span<float> Parameters;
-            public ReadOnlySpan<float> Gradients;
-            public Span<float> Momentum; // empty without momentum
+            public float* Parameters;
+            public float* Gradients;
+            public float* Momentum; // null without momentum
             public float NegativeLearningRate;
             public float WeightDecay;
             public float MomentumFactor;
             public bool Nesterov;
             public bool FirstStep;
 
-            public void Apply<TVector, TOps>(nuint index) where TVector : struct where TOps : ISimdOps<TVector>
+            public readonly void Apply<S, T>(nint index) where S : ISimdMath<T> where T : struct
             {
-                ref float p = ref MemoryMarshal.GetReference(Parameters);
-                TVector parameter = TOps.Load(ref p, index);
-                TVector direction = TOps.Load(ref MemoryMarshal.GetReference(Gradients), index);
+                float* p = Parameters + index;
+                T parameter = S.Load(p);
+                T direction = S.Load(Gradients + index);
                 if (WeightDecay != 0f)
-                    direction = TOps.FusedMultiplyAdd(TOps.Broadcast(WeightDecay), parameter, direction);
+                    direction = S.MultiplyAdd(S.Broadcast(WeightDecay), parameter, direction);
                 if (MomentumFactor != 0f)
                 {
-                    ref float b = ref MemoryMarshal.GetReference(Momentum);
-                    TVector mu = TOps.Broadcast(MomentumFactor);
+                    float* b = Momentum + index;
+                    T mu = S.Broadcast(MomentumFactor);
                     // PyTorch: buf.mul_(momentum).add_(d_p): two roundings, not fused.
-                    TVector buffer = FirstStep ? direction : TOps.Add(TOps.Multiply(TOps.Load(ref b, index), mu), direction);
-                    buffer = TOps.FlushBelow(buffer, TOps.Broadcast(OptimizerChecks.FlushThreshold));
-                    TOps.Store(buffer, ref b, index);
-                    direction = Nesterov ? TOps.FusedMultiplyAdd(mu, buffer, direction) : buffer;
+                    T buffer = FirstStep ? direction : S.Add(S.Multiply(S.Load(b), mu), direction);
+                    buffer = FusedLoop.FlushBelow<S, T>(buffer, S.Broadcast(OptimizerChecks.FlushThreshold));
+                    S.Store(buffer, b);
+                    direction = Nesterov ? S.MultiplyAdd(mu, buffer, direction) : buffer;
                 }
-                TOps.Store(TOps.FusedMultiplyAdd(TOps.Broadcast(NegativeLearningRate), direction, parameter), ref p, index);
+                S.Store(S.MultiplyAdd(S.Broadcast(NegativeLearningRate), direction, parameter), p);
             }
         }
     }

@@ -1,4 +1,5 @@
 using TensorForge.Optimizers;
+using TensorForge.Runtime.Tests.Kernels;
 
 namespace TensorForge.Runtime.Tests.Optimizers;
 
@@ -22,7 +23,7 @@ internal static class OptimizerCases
         }
     }
 
-    /// <summary>Runs a block of every length 0–70 (vector bodies of each width plus scalar tails) and checks that every element
+    /// <summary>Runs a block of every length 0–70 (vector bodies of each width plus scalar tails), at every vector width, and checks that every element
     /// gets exactly the bits it gets when updated alone (the scalar path).</summary>
     public static void AssertElementwiseIdentical(Func<int, IOptimizer> create)
     {
@@ -40,12 +41,18 @@ internal static class OptimizerCases
                     single.Step(p, [g[i]], single.BaseLearningRate);
                 expected[i] = p[0];
             }
-            IOptimizer block = create(length);
-            foreach (float[] g in gradients)
-                block.Step(parameters, g, block.BaseLearningRate);
-            for (int i = 0; i < length; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(parameters[i]),
-                    $"length {length}, element {i}: {parameters[i]} in the block but {expected[i]} alone");
+            // Every vector width the machine has (the optimizers share the kernels' SimdWidth switch), and the scalar path.
+            foreach (int width in KernelTestSupport.Widths)
+            {
+                using var scope = KernelTestSupport.LimitWidth(width);
+                float[] block = (float[])parameters.Clone();
+                IOptimizer optimizer = create(length);
+                foreach (float[] g in gradients)
+                    optimizer.Step(block, g, optimizer.BaseLearningRate);
+                for (int i = 0; i < length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(block[i]),
+                        $"length {length}, width {width}, element {i}: {block[i]} in the block but {expected[i]} alone");
+            }
         }
     }
 
