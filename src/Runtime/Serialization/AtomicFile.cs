@@ -13,16 +13,36 @@ namespace TensorForge.Serialization
     /// </code></example>
     public sealed class AtomicFile : IDisposable
     {
-        private readonly FileStream _stream;
+        private readonly Stream _stream;
         private bool _committed;
 
         /// <summary>Creates the temporary file <c>{path}.{random}.tmp</c> beside <paramref name="path"/>.</summary>
         public AtomicFile(string path)
+            : this(path, OpenTemporaryFile)
+        {
+        }
+
+        internal static Stream OpenTemporaryFile(string temporaryPath) =>
+            new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+
+        /// <summary>Test seam: <paramref name="open"/> creates the temporary file at the path it is given and returns the stream
+        /// to write (e.g. one that fails after N bytes, or throws as a read-only folder would). If it throws, the temporary file
+        /// (if it was created) is deleted before the exception propagates.</summary>
+        internal AtomicFile(string path, Func<string, Stream> open)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
+            ArgumentNullException.ThrowIfNull(open);
             Path = System.IO.Path.GetFullPath(path);
             TemporaryPath = Path + "." + System.IO.Path.GetRandomFileName() + ".tmp";
-            _stream = new FileStream(TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+            try
+            {
+                _stream = open(TemporaryPath);
+            }
+            catch
+            {
+                DeleteTemporaryFile();
+                throw;
+            }
         }
 
         /// <summary>The file that <see cref="Commit"/> replaces.</summary>
@@ -38,7 +58,10 @@ namespace TensorForge.Serialization
         public void Commit()
         {
             ObjectDisposedException.ThrowIf(_committed, this);
-            _stream.Flush(flushToDisk: true);
+            if (_stream is FileStream file)
+                file.Flush(flushToDisk: true);
+            else
+                _stream.Flush();
             _stream.Dispose();
             File.Move(TemporaryPath, Path, overwrite: true);
             _committed = true;
@@ -49,7 +72,19 @@ namespace TensorForge.Serialization
         {
             if (_committed)
                 return;
-            _stream.Dispose();
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (IOException)
+            {
+                // Disposing flushes what is buffered, which fails again on a full disk; the file is deleted below anyway.
+            }
+            DeleteTemporaryFile();
+        }
+
+        private void DeleteTemporaryFile()
+        {
             try
             {
                 File.Delete(TemporaryPath);

@@ -31,10 +31,7 @@ namespace TensorForge.Serialization
             if (available is long total && (long)headerLength > total - 8)
                 throw Invalid($"the file is truncated: the header length is {Format(headerLength)} bytes but only {Format(total - 8)} bytes follow");
 
-            var header = new byte[headerLength];
-            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            if (read < header.Length)
-                throw Invalid($"the file is truncated: the header length is {Format(headerLength)} bytes but only {Format(read)} follow");
+            byte[] header = ReadHeader(stream, (int)headerLength, available is not null);
 
             Dictionary<string, Entry> entries = ParseHeader(header);
             Match(entries, tensors);
@@ -54,7 +51,7 @@ namespace TensorForge.Serialization
                 Span<float> destination = staged.AsSpan(tensor.Offset, tensor.Length);
                 read = stream.ReadAtLeast(MemoryMarshal.AsBytes(destination), tensor.Length * sizeof(float), throwOnEndOfStream: false);
                 if (read < tensor.Length * sizeof(float))
-                    throw Invalid($"the file is truncated: tensor '{entry.Name}' needs bytes [{Format(entry.Begin)}, {Format(entry.End)}) " +
+                    throw Invalid($"the file is truncated: tensor '{Clip(entry.Name)}' needs bytes [{Format(entry.Begin)}, {Format(entry.End)}) " +
                         $"of the data section but it ends after {Format(entry.Begin + read)}");
                 if (!BitConverter.IsLittleEndian)
                     BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(destination), MemoryMarshal.Cast<float, int>(destination));
@@ -62,6 +59,27 @@ namespace TensorForge.Serialization
 
             foreach (TensorInfo tensor in tensors)
                 staged.AsSpan(tensor.Offset, tensor.Length).CopyTo(parameters.Slice(tensor.Offset, tensor.Length));
+        }
+
+        /// <summary>Size of the first allocation for the header of a stream of unknown length.</summary>
+        internal const int HeaderChunk = 1 << 16;
+
+        /// <summary>Reads the header. When the stream's length is unknown, the buffer grows as bytes arrive (doubling from 64 KiB),
+        /// so a forged length allocates at most about twice what the stream really holds.</summary>
+        private static byte[] ReadHeader(Stream stream, int length, bool lengthChecked)
+        {
+            var header = new byte[lengthChecked ? length : Math.Min(length, HeaderChunk)];
+            int filled = 0;
+            while (true)
+            {
+                int read = stream.ReadAtLeast(header.AsSpan(filled), header.Length - filled, throwOnEndOfStream: false);
+                filled += read;
+                if (filled < header.Length)
+                    throw Invalid($"the file is truncated: the header length is {Format(length)} bytes but only {Format(filled)} follow");
+                if (filled == length)
+                    return header;
+                Array.Resize(ref header, (int)Math.Min(length, 2L * header.Length));
+            }
         }
 
         private static Dictionary<string, Entry> ParseHeader(byte[] header)
@@ -87,7 +105,7 @@ namespace TensorForge.Serialization
                     else
                     {
                         if (entries.ContainsKey(name))
-                            throw Invalid($"the header describes tensor '{name}' twice");
+                            throw Invalid($"the header describes tensor '{Clip(name)}' twice");
                         entries.Add(name, ParseEntry(ref reader, name));
                     }
                 }
@@ -118,14 +136,14 @@ namespace TensorForge.Serialization
                 string key = reader.GetString()!;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
-                    throw Invalid($"'{Safetensors.MetadataKey}' entry '{key}' must be a string but is {Describe(reader.TokenType)}");
+                    throw Invalid($"'{Safetensors.MetadataKey}' entry '{Clip(key)}' must be a string but is {Describe(reader.TokenType)}");
             }
         }
 
         private static Entry ParseEntry(ref Utf8JsonReader reader, string name)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
-                throw Invalid($"tensor '{name}' must be a JSON object but is {Describe(reader.TokenType)}");
+                throw Invalid($"tensor '{Clip(name)}' must be a JSON object but is {Describe(reader.TokenType)}");
             string? dtype = null;
             long[]? shape = null;
             long[]? offsets = null;
@@ -137,24 +155,24 @@ namespace TensorForge.Serialization
                 {
                     case "dtype":
                         if (dtype is not null)
-                            throw Invalid($"tensor '{name}' has two 'dtype' entries");
+                            throw Invalid($"tensor '{Clip(name)}' has two 'dtype' entries");
                         if (reader.TokenType != JsonTokenType.String)
-                            throw Invalid($"tensor '{name}' has a 'dtype' that is {Describe(reader.TokenType)}, not a string");
+                            throw Invalid($"tensor '{Clip(name)}' has a 'dtype' that is {Describe(reader.TokenType)}, not a string");
                         dtype = reader.GetString()!;
                         break;
                     case "shape":
                         if (shape is not null)
-                            throw Invalid($"tensor '{name}' has two 'shape' entries");
+                            throw Invalid($"tensor '{Clip(name)}' has two 'shape' entries");
                         shape = ReadIntegers(ref reader, name, key);
                         break;
                     case "data_offsets":
                         if (offsets is not null)
-                            throw Invalid($"tensor '{name}' has two 'data_offsets' entries");
+                            throw Invalid($"tensor '{Clip(name)}' has two 'data_offsets' entries");
                         offsets = ReadIntegers(ref reader, name, key);
                         if (offsets.Length != 2)
-                            throw Invalid($"tensor '{name}' has {offsets.Length} data_offsets but needs 2 ([begin, end])");
+                            throw Invalid($"tensor '{Clip(name)}' has {offsets.Length} data_offsets but needs 2 ([begin, end])");
                         if (offsets[0] > offsets[1])
-                            throw Invalid($"tensor '{name}' has data_offsets [{Format(offsets[0])}, {Format(offsets[1])}], which end before they begin");
+                            throw Invalid($"tensor '{Clip(name)}' has data_offsets [{Format(offsets[0])}, {Format(offsets[1])}], which end before they begin");
                         break;
                     default:
                         reader.Skip(); // unknown keys are ignored, as by the reference implementation
@@ -162,23 +180,23 @@ namespace TensorForge.Serialization
                 }
             }
             if (dtype is null)
-                throw Invalid($"tensor '{name}' has no 'dtype'");
+                throw Invalid($"tensor '{Clip(name)}' has no 'dtype'");
             if (shape is null)
-                throw Invalid($"tensor '{name}' has no 'shape'");
+                throw Invalid($"tensor '{Clip(name)}' has no 'shape'");
             if (offsets is null)
-                throw Invalid($"tensor '{name}' has no 'data_offsets'");
+                throw Invalid($"tensor '{Clip(name)}' has no 'data_offsets'");
             return new Entry(name, dtype, shape, offsets[0], offsets[1]);
         }
 
         private static long[] ReadIntegers(ref Utf8JsonReader reader, string name, string key)
         {
             if (reader.TokenType != JsonTokenType.StartArray)
-                throw Invalid($"tensor '{name}' has a '{key}' that is {Describe(reader.TokenType)}, not an array");
+                throw Invalid($"tensor '{Clip(name)}' has a '{Clip(key)}' that is {Describe(reader.TokenType)}, not an array");
             var values = new List<long>();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
-                    throw Invalid($"tensor '{name}' has a '{key}' entry that is not a non-negative integer");
+                    throw Invalid($"tensor '{Clip(name)}' has a '{Clip(key)}' entry that is not a non-negative integer");
                 values.Add(value);
             }
             return values.ToArray();
@@ -194,7 +212,7 @@ namespace TensorForge.Serialization
                 if (!entries.TryGetValue(tensor.Name, out Entry? entry))
                     throw Invalid($"tensor '{tensor.Name}' (F32 {tensor.ShapeText}) is missing; the file has {NameList(entries.Keys)}");
                 if (entry.DType != "F32")
-                    throw Invalid($"tensor '{tensor.Name}' has dtype {entry.DType} but the model expects F32 (the only dtype TensorForge reads)");
+                    throw Invalid($"tensor '{tensor.Name}' has dtype {Clip(entry.DType)} but the model expects F32 (the only dtype TensorForge reads)");
                 if (!entry.Shape.AsSpan().SequenceEqual(ToLongs(tensor.ShapeSpan)))
                     throw Invalid($"tensor '{tensor.Name}' has shape {FormatShape(entry.Shape)} but the model expects {tensor.ShapeText}");
                 long bytes = (long)tensor.Length * sizeof(float);
@@ -205,7 +223,7 @@ namespace TensorForge.Serialization
             foreach (string name in entries.Keys)
             {
                 if (!expected.Contains(name))
-                    throw Invalid($"the file has a tensor '{name}' that the model does not have; the model expects {NameList(expected)}");
+                    throw Invalid($"the file has a tensor '{Clip(name)}' that the model does not have; the model expects {NameList(expected)}");
             }
         }
 
@@ -218,12 +236,12 @@ namespace TensorForge.Serialization
             foreach (Entry entry in byOffset)
             {
                 if (entry.Begin < end)
-                    throw Invalid($"tensors '{previous!.Name}' [{Format(previous.Begin)}, {Format(previous.End)}] and " +
-                        $"'{entry.Name}' [{Format(entry.Begin)}, {Format(entry.End)}] overlap in the data section");
+                    throw Invalid($"tensors '{Clip(previous!.Name)}' [{Format(previous.Begin)}, {Format(previous.End)}] and " +
+                        $"'{Clip(entry.Name)}' [{Format(entry.Begin)}, {Format(entry.End)}] overlap in the data section");
                 if (entry.Begin > end)
                     throw Invalid(previous is null
-                        ? $"the data section has unused bytes [0, {Format(entry.Begin)}) before tensor '{entry.Name}'"
-                        : $"the data section has unused bytes [{Format(end)}, {Format(entry.Begin)}) between tensors '{previous.Name}' and '{entry.Name}'");
+                        ? $"the data section has unused bytes [0, {Format(entry.Begin)}) before tensor '{Clip(entry.Name)}'"
+                        : $"the data section has unused bytes [{Format(end)}, {Format(entry.Begin)}) between tensors '{Clip(previous!.Name)}' and '{Clip(entry.Name)}'");
                 end = entry.End;
                 previous = entry;
             }
@@ -238,7 +256,13 @@ namespace TensorForge.Serialization
             return result;
         }
 
-        private static string FormatShape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+        /// <summary>Longest name or shape quoted in a message: a forged header may hold megabyte-long names.</summary>
+        internal const int MaxQuoted = 200;
+
+        private static string FormatShape(long[] shape) =>
+            Clip("[" + string.Join(", ", shape.Length > 16 ? shape.Take(16) : shape) + (shape.Length > 16 ? $", … ({shape.Length} dimensions)]" : "]"));
+
+        private static string Clip(string text) => text.Length <= MaxQuoted ? text : text.Substring(0, MaxQuoted) + $"… ({Format(text.Length)} characters)";
 
         private static string NameList(IEnumerable<string> names)
         {
@@ -246,7 +270,7 @@ namespace TensorForge.Serialization
             List<string> sorted = names.Order(StringComparer.Ordinal).ToList();
             if (sorted.Count == 0)
                 return "no tensors";
-            string list = string.Join(", ", sorted.Take(Shown).Select(n => $"'{n}'"));
+            string list = string.Join(", ", sorted.Take(Shown).Select(n => $"'{Clip(n)}'"));
             return sorted.Count > Shown ? $"{list} and {sorted.Count - Shown} more" : list;
         }
 
