@@ -18,6 +18,11 @@ namespace TensorForge.Kernels
 
             fixed (float* pa = a, pb = b, pc = c)
             {
+                if (m <= GemmSmall.MaxRowsDot)
+                {
+                    GemmSmall.DotRows(pa, pb, pc, m, k, n, accumulate);
+                    return;
+                }
                 // Both operands are contiguous along k, so one of them has to be transposed into the packed panels the
                 // micro-kernel reads. Usually pack the smaller one: with a batch smaller than the layer (m < n) compute
                 // Cᵀ = B · Aᵀ, which packs A and writes the output tile transposed.
@@ -36,7 +41,7 @@ namespace TensorForge.Kernels
                 return;
 
             fixed (float* pa = a, pb = b, pc = c)
-                GemmEngine.Run(pa, k, 1, pb, n, 1, pc, n, 1, m, k, n, accumulate);
+                Run(pa, k, 1, pb, pc, m, k, n, accumulate);
         }
 
         /// <summary>C[m,n] (+)= A[k,m]ᵀ · B[k,n] — dense weight gradient (dYᵀ · X).</summary>
@@ -47,7 +52,16 @@ namespace TensorForge.Kernels
                 return;
 
             fixed (float* pa = a, pb = b, pc = c)
-                GemmEngine.Run(pa, 1, m, pb, n, 1, pc, n, 1, m, k, n, accumulate);
+                Run(pa, 1, m, pb, pc, m, k, n, accumulate);
+        }
+
+        /// <summary>C[m,n] (+)= A · B[k,n] for a row-major B and C; A(r, p) = a[r·aRowStride + p·aKStride].</summary>
+        private static void Run(float* a, nint aRowStride, nint aKStride, float* b, float* c, int m, int k, int n, bool accumulate)
+        {
+            if (GemmSmall.Streams(m, k, n))
+                GemmSmall.StreamRows(a, aRowStride, aKStride, b, n, c, n, m, k, n, accumulate);
+            else
+                GemmEngine.Run(a, aRowStride, aKStride, b, n, 1, c, n, 1, m, k, n, accumulate);
         }
 
         /// <summary>For A · Bᵀ, whether computing Cᵀ = B · Aᵀ is cheaper. Per step of k, the micro-kernels spend one lane of

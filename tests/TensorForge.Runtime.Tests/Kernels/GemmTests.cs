@@ -17,6 +17,10 @@ public class GemmTests
         (127, 128, 129), (129, 127, 128), (128, 129, 127), (32, 784, 128), (1, 784, 128), (128, 784, 1),
         (13, 257, 17), (17, 513, 37), (200, 20, 520), (193, 40, 11), (11, 40, 600), (3, 1000, 2), (97, 101, 103),
         (8, 256, 32), (10, 500, 70), (64, 7, 64),
+        // The unpacked small-batch paths (row dots up to 8 rows; streaming B up to 16 rows, or 32 with B in L2) and their
+        // column remainders, and just past their limits.
+        (2, 50, 127), (5, 300, 1000), (9, 300, 1000), (16, 1024, 100), (17, 600, 500), (20, 9, 61), (32, 600, 500), (32, 512, 512),
+        (33, 100, 100),
     ];
 
     public static TheoryData<Layout, int> LayoutsAndWidths()
@@ -122,6 +126,33 @@ public class GemmTests
         {
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => Run(layout, new float[64], new float[64], new float[64], m, k, n, false));
             Assert.Equal(name, e.ParamName);
+        }
+    }
+
+    /// <summary>The small-batch paths sum each element in an order that does not depend on the other rows, so a sample's
+    /// output is the same bits alone as in a batch of up to 8 (Dense forward and input gradient at inference batches).</summary>
+    [Theory]
+    [MemberData(nameof(LayoutsAndWidths))]
+    public void SmallBatchRowsDoNotDependOnTheirNeighbours(Layout layout, int width)
+    {
+        using var scope = LimitWidth(width);
+        foreach (var (k, n) in new[] { (784, 128), (37, 61), (5, 3) })
+        {
+            for (int m = 1; m <= 8; m++)
+            {
+                float[] a = Random(m * k, m), b = Random(k * n, 99), c = new float[m * n];
+                Run(layout, a, b, c, m, k, n, accumulate: false);
+                for (int row = 0; row < m; row++)
+                {
+                    float[] single = new float[k], alone = new float[n];
+                    for (int p = 0; p < k; p++)
+                        single[p] = layout == Layout.TransposedA ? a[p * m + row] : a[row * k + p];
+                    Run(layout, single, b, alone, 1, k, n, accumulate: false);
+                    for (int j = 0; j < n; j++)
+                        Assert.True(BitConverter.SingleToInt32Bits(alone[j]) == BitConverter.SingleToInt32Bits(c[row * n + j]),
+                            $"{layout} k={k} n={n}: row {row} of {m} column {j} is {c[row * n + j]:R} but {alone[j]:R} alone");
+                }
+            }
         }
     }
 
