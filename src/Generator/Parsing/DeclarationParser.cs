@@ -46,13 +46,13 @@ namespace TensorForge.Generator.Parsing
             var containing = new List<ContainingType>();
             for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                containing.Insert(0, new ContainingType(Keyword(outer), outer.Name, TypeParameterList(outer), IsPartial(outer, cancellationToken),
+                containing.Insert(0, new ContainingType(Keyword(outer), Identifier(outer.Name), TypeParameterList(outer), IsPartial(outer, cancellationToken),
                     LocationInfo.From(outer.Locations.FirstOrDefault())));
             }
 
             return new NetworkDeclaration(
                 type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
-                type.Name,
+                Identifier(type.Name),
                 TypeParameterList(type),
                 Keyword(type),
                 containing.ToEquatableArray(),
@@ -127,6 +127,11 @@ namespace TensorForge.Generator.Parsing
         };
 
         private static string TypeParameterList(INamedTypeSymbol type)
-            => type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+            => type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier(p.Name))) + ">";
+
+        /// <summary>A name as the emitted source must spell it: <c>@class</c> for a type the user declared as <c>@class</c>
+        /// (the symbol's name is the bare keyword, which is not an identifier).</summary>
+        private static string Identifier(string name)
+            => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
     }
 }

@@ -1,0 +1,271 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CsCheck;
+
+namespace TensorForge.Generator.Tests.Fuzzing;
+
+// WHENEVER A NEW LAYER KIND IS ADDED TO src/Generator/Layers/LayerRegistry.cs, ADD IT TO `LayerGenerators` BELOW, with its
+// arguments' valid and invalid values. FuzzCoverageTests fails while LayerRegistry.Kinds has a kind this file does not generate.
+
+/// <summary>CsCheck generators of random network declarations. Half are "sane" (drawn from values a user would write, so that
+/// many are valid and get run), half "wild" (sizes 0, negative, 1 and huge; NaN and infinite floats; missing, repeated or
+/// misplaced [Input]; unknown, duplicated and weird names; undefined enum casts; any optimizer/schedule combination).
+/// Class shapes: file-scoped, block or no namespace; nested in partial and non-partial classes, structs, records and
+/// interfaces; generic; records; static and non-partial classes; attributes split across two partial declarations.</summary>
+internal static class DeclarationGenerator
+{
+    /// <summary>One generator per layer kind of <c>LayerRegistry</c>; the flag asks for wild arguments.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<bool, Gen<FuzzAttribute>>> LayerGenerators =
+        new Dictionary<string, Func<bool, Gen<FuzzAttribute>>>
+        {
+            ["Dense"] = Dense,
+            ["Flatten"] = wild => Plain("Flatten", wild),
+            ["Dropout"] = Dropout,
+            ["ReLU"] = wild => Plain("ReLU", wild),
+            ["LeakyReLU"] = LeakyReLU,
+            ["Sigmoid"] = wild => Plain("Sigmoid", wild),
+            ["Tanh"] = wild => Plain("Tanh", wild),
+            ["Gelu"] = wild => Plain("Gelu", wild),
+            ["Softmax"] = wild => Plain("Softmax", wild),
+        };
+
+    public static readonly Gen<FuzzDeclaration> Declaration = Gen.Bool.SelectMany(wild => DeclarationOf(wild));
+
+    // ---- values ---------------------------------------------------------------------------------------
+
+    private static readonly Gen<int> SaneSize = Gen.Frequency((85, (IGen<int>)Gen.Int[1, 24]), (15, Gen.Int[25, 300]));
+
+    private static readonly Gen<int> WildSize = Gen.Frequency(
+        (45, (IGen<int>)Gen.Int[1, 16]),
+        (12, Gen.OneOf(0, -1, -7, int.MinValue)),
+        (10, Gen.Const(1)),
+        (13, Gen.OneOf(int.MaxValue, 1 << 20, 46341, 46340, 65536, 100_000, (1 << 16) + 1, 1 << 24)),
+        (20, Gen.Int[17, 3000]));
+
+    private static Gen<int> Size(bool wild) => wild ? WildSize : SaneSize;
+
+    private static readonly Gen<float> SpecialFloat = Gen.OneOf(
+        float.NaN, float.PositiveInfinity, float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.MaxValue, float.MinValue,
+        float.Epsilon, 1e30f, -1e-30f, 0.5f, 1e-8f, 0.999999f, 1.000001f);
+
+    private static Gen<float> FloatOf(bool wild, params float[] sane)
+        => wild ? Gen.Frequency((1, (IGen<float>)Gen.OneOf(sane)), (2, SpecialFloat)) : Gen.OneOf(sane);
+
+    /// <summary>Weird layer names: empty, spaces, quotes, unicode, newlines (also trailing, which a careless regex's <c>$</c>
+    /// accepts), 128/129/200 characters, XML and comment delimiters.</summary>
+    public static readonly ImmutableArray<string> WeirdNames = ImmutableArray.Create(
+        "", " ", "a b", "fc\"1", "back\\slash", "ünïcødé", "网络", "line\nbreak", "fc1\n", "\n", "fc1\r\n", "\r", "fc1\u2028",
+        new string('a', 200), new string('a', 128), new string('b', 129), "a.b-c_d", "\t", "<b>&amp;</b>", "*/", "// c", "{0}",
+        "\0", "fc1 ", ".", "-", "..", "{", "\\u0041", "fc1\u0085", "😀");
+
+    private static Gen<string?> Name(bool wild) => wild
+        ? Gen.Frequency(
+            (50, (IGen<string?>)Gen.Const((string?)null)),
+            (15, Gen.OneOf<string?>("fc1", "fc2", "dense1", "dense2", "relu1", "x", "flatten1")),
+            (35, Gen.OneOf<string?>(WeirdNames.Cast<string?>().ToArray())))
+        : Gen.Frequency(
+            (85, (IGen<string?>)Gen.Const((string?)null)),
+            (15, Gen.Int[1, 999].Select(i => (string?)("layer_" + i.ToString(CultureInfo.InvariantCulture)))));
+
+    private static string NameArgument(string? name) => name is null ? "" : "Name = " + FuzzDeclaration.String(name);
+
+    private static string Arguments(params string[] arguments)
+    {
+        string joined = string.Join(", ", arguments.Where(a => a.Length > 0));
+        return joined.Length == 0 ? "" : "(" + joined + ")";
+    }
+
+    // ---- layers ---------------------------------------------------------------------------------------
+
+    private static readonly string[] Activations = { "Activation.None", "Activation.ReLU", "Activation.LeakyReLU", "Activation.Sigmoid", "Activation.Tanh", "Activation.Gelu" };
+
+    private static Gen<string> ActivationArgument(bool wild) => Gen.Frequency(
+        (3, (IGen<string>)Gen.Const("")),
+        (6, Gen.OneOf(Activations).Select(a => "Activation = " + a)),
+        (wild ? 2 : 0, Gen.OneOf("(Activation)6", "(Activation)(-1)", "(Activation)(int.MaxValue)", "(Activation)3").Select(a => "Activation = " + a)));
+
+    private static Gen<FuzzAttribute> Dense(bool wild) =>
+        from units in Size(wild)
+        from named in Gen.Int[0, 5]
+        from activation in ActivationArgument(wild)
+        from bias in Gen.OneOf("", "", "Bias = false", "Bias = true")
+        from name in Name(wild)
+        let unitsText = named == 0 ? "units: " + FuzzDeclaration.Int(units) : FuzzDeclaration.Int(units)
+        select new FuzzAttribute("Dense" + Arguments(unitsText, activation, bias, NameArgument(name)), Elements: Math.Max(units, 0));
+
+    private static Gen<FuzzAttribute> Plain(string kind, bool wild) =>
+        Name(wild).Select(name => new FuzzAttribute(kind + Arguments(NameArgument(name))));
+
+    private static Gen<FuzzAttribute> Dropout(bool wild) =>
+        from hasP in Gen.Int[0, 3]
+        from p in FloatOf(wild, 0f, 0.1f, 0.5f, 0.9f, 0.999f)
+        from name in Name(wild)
+        select new FuzzAttribute("Dropout" + Arguments(hasP == 0 ? "" : FuzzDeclaration.Float(p), NameArgument(name)));
+
+    private static Gen<FuzzAttribute> LeakyReLU(bool wild) =>
+        from hasSlope in Gen.Int[0, 3]
+        from slope in FloatOf(wild, 0.01f, 0.1f, 0.2f, 0f, -0.5f, 1f, 3f)
+        from name in Name(wild)
+        select new FuzzAttribute("LeakyReLU" + Arguments(hasSlope == 0 ? "" : FuzzDeclaration.Float(slope), NameArgument(name)),
+            Gain: hasSlope == 0 ? 1 : slope);
+
+    private static Gen<FuzzAttribute> Input(bool wild) =>
+        from rank in wild ? Gen.Frequency((2, (IGen<int>)Gen.Const(0)), (60, Gen.Const(1)), (25, Gen.Int[2, 3]), (5, Gen.Const(4))) : Gen.Frequency((75, (IGen<int>)Gen.Const(1)), (25, Gen.Int[2, 3]))
+        from dimensions in (wild ? WildSize : rank == 1 ? SaneSize : Gen.Int[1, 8]).Array[rank]
+        from style in Gen.Int[0, wild ? 5 : 3]
+        select new FuzzAttribute(
+            style == 4 ? "Input(null!)" : style == 5 ? "Input(new int[] { " + string.Join(", ", dimensions.Select(FuzzDeclaration.Int)) + " })"
+                : "Input(" + string.Join(", ", dimensions.Select(FuzzDeclaration.Int)) + ")",
+            Elements: dimensions.All(d => d > 0) ? dimensions.Aggregate(1L, (acc, d) => Math.Min(acc * d, 1L << 40)) : 0);
+
+    private static Gen<FuzzAttribute> Layer(bool wild)
+    {
+        // Sane networks are mostly vectors through Dense layers: pick Dense more often so that they are valid and compute something.
+        var kinds = LayerGenerators.Select(k => (k.Key == "Dense" ? 6 : 1, (IGen<FuzzAttribute>)k.Value(wild))).ToArray();
+        return Gen.Frequency(kinds);
+    }
+
+    // ---- training -------------------------------------------------------------------------------------
+
+    private static Gen<string> Property(string name, Gen<float> values) =>
+        Gen.Frequency((1, (IGen<string>)Gen.Const("")), (1, values.Select(v => name + " = " + FuzzDeclaration.Float(v))));
+
+    private static Gen<FuzzAttribute> Optimizer(bool wild) =>
+        from kind in Gen.OneOf("Sgd", "Adam", "AdamW")
+        from lr in Property("LearningRate", FloatOf(wild, 1e-3f, 0.01f, 0.1f))
+        from wd in Property("WeightDecay", FloatOf(wild, 0f, 1e-4f, 0.01f))
+        from momentum in Property("Momentum", FloatOf(wild, 0f, 0.5f, 0.9f))
+        from nesterov in Gen.OneOf("", "Nesterov = false", "Nesterov = true")
+        from beta1 in Property("Beta1", FloatOf(wild, 0.9f, 0.5f, 0f))
+        from beta2 in Property("Beta2", FloatOf(wild, 0.999f, 0.99f))
+        from epsilon in Property("Epsilon", FloatOf(wild, 1e-8f, 1e-6f))
+        select new FuzzAttribute(kind == "Sgd"
+            ? "Sgd" + Arguments(lr, wd, momentum, !wild && momentum is "" or "Momentum = 0f" ? "" : nesterov)
+            : kind + Arguments(lr, wd, beta1, beta2, epsilon));
+
+    private static Gen<FuzzAttribute> Schedule(bool wild) =>
+        from cosine in Gen.Bool
+        from steps in wild ? WildSize : SaneSize
+        from hasSteps in Gen.Int[0, wild ? 4 : 8]
+        from value in cosine ? FloatOf(wild, 0f, 1e-5f) : FloatOf(wild, 0.1f, 0.5f, 0.9f)
+        from hasValue in Gen.Bool
+        let stepsText = hasSteps == 0 ? "" : (cosine ? "TMax = " : "StepSize = ") + FuzzDeclaration.Int(steps)
+        let valueText = hasValue ? (cosine ? "MinLearningRate = " : "Gamma = ") + FuzzDeclaration.Float(value) : ""
+        select new FuzzAttribute((cosine ? "CosineAnnealing" : "StepDecay") + Arguments(stepsText, valueText));
+
+    private static Gen<string> NetworkArguments(bool wild) =>
+        from loss in Gen.Frequency(
+            (3, (IGen<string>)Gen.Const("")),
+            (8, Gen.OneOf("None", "MeanSquaredError", "SoftmaxCrossEntropy", "BinaryCrossEntropyWithLogits").Select(l => "Loss = Loss." + l)),
+            (wild ? 3 : 0, Gen.OneOf("(Loss)7", "(Loss)4", "(Loss)(-1)", "(Loss)(int.MinValue)", "(Loss)2").Select(l => "Loss = " + l)))
+        from seed in Gen.Frequency((3, (IGen<int>)Gen.Int[0, 100]), (1, Gen.OneOf(int.MinValue, int.MaxValue, -1)))
+        from hasSeed in Gen.Bool
+        select string.Join(", ", new[] { loss, hasSeed ? "Seed = " + FuzzDeclaration.Int(seed) : "" }.Where(a => a.Length > 0));
+
+    // ---- the attribute list ---------------------------------------------------------------------------
+
+    private static Gen<ImmutableArray<FuzzAttribute>> AttributeList(bool wild) =>
+        from input in Input(wild)
+        from flattenFirst in Gen.Bool
+        from layers in Layer(wild).Array[0, wild ? 9 : 6]
+        from inputPlacement in wild ? Gen.Frequency((70, (IGen<int>)Gen.Const(0)), (10, Gen.Const(1)), (10, Gen.Const(2)), (10, Gen.Const(3))) : Gen.Const(0)
+        from secondInput in Input(wild)
+        from inputPosition in Gen.Int[0, 100]
+        from optimizers in Optimizer(wild).Array[wild ? 0 : 0, wild ? 2 : 1]
+        from schedules in Schedule(wild).Array[0, 1 + (wild ? 1 : 0)]
+        from positions in Gen.Int[0, 1000].Array[4]
+        select Arrange(wild, input, flattenFirst, layers, inputPlacement, secondInput, inputPosition, optimizers, schedules, positions);
+
+    /// <summary>[Input] first (or, when wild: missing, twice, or after a layer); a sane multi-dimensional input is flattened
+    /// first; training attributes anywhere (their position does not matter), a sane schedule only with an optimizer.</summary>
+    private static ImmutableArray<FuzzAttribute> Arrange(bool wild, FuzzAttribute input, bool flattenFirst, FuzzAttribute[] layers,
+        int inputPlacement, FuzzAttribute secondInput, int inputPosition, FuzzAttribute[] optimizers, FuzzAttribute[] schedules, int[] positions)
+    {
+        var list = new List<FuzzAttribute>(layers);
+        bool vector = input.Text.StartsWith("Input(", StringComparison.Ordinal) && !input.Text.Contains(',') && !input.Text.Contains("null");
+        if (!wild && (!vector || flattenFirst)) list.Insert(0, new FuzzAttribute("Flatten"));
+        switch (inputPlacement)
+        {
+            case 0: list.Insert(0, input); break;               // first, once
+            case 1: break;                                      // missing
+            case 2: list.Insert(0, input); list.Insert(inputPosition % list.Count + 1 > list.Count ? list.Count : inputPosition % list.Count + 1, secondInput); break; // twice
+            default: list.Insert(inputPosition % (list.Count + 1), input); break; // anywhere
+        }
+        IEnumerable<FuzzAttribute> training = optimizers;
+        if (wild || optimizers.Length > 0) training = training.Concat(schedules);
+        int p = 0;
+        foreach (FuzzAttribute attribute in training) list.Insert(positions[p++ % positions.Length] % (list.Count + 1), attribute);
+        return list.ToImmutableArray();
+    }
+
+    // ---- the class ------------------------------------------------------------------------------------
+
+    private static readonly Identifier[] ClassNames =
+    {
+        new("Net", "Net"), new("Mlp", "Mlp"), new("@class", "class"), new("@event", "event"), new("@Net", "Net"),
+        new("Réseau", "Réseau"), new("N\\u0065t", "Net"), new("网络", "网络"), new("Classifier_2", "Classifier_2"),
+    };
+
+    private static readonly Identifier[] NamespacePrefixes =
+    {
+        new("Fuzz", "Fuzz"), new("Fuzz", "Fuzz"), new("Fuzz.@event", "Fuzz.event"), new("Ünï.Cødé", "Ünï.Cødé"), new("@namespace", "namespace"),
+    };
+
+    private static readonly Identifier[] ContainerNames =
+    {
+        new("Outer", "Outer"), new("@struct", "struct"), new("Äußere", "Äußere"), new("Holder", "Holder"),
+    };
+
+    private static Gen<FuzzContainer> Container(bool wild, int depth) =>
+        from keyword in wild ? Gen.OneOf("class", "class", "struct", "record", "record struct", "interface") : Gen.OneOf("class", "record")
+        from isStatic in Gen.Int[0, 5]
+        from accessibility in Gen.OneOf("public", "internal", "")
+        from name in Gen.OneOf(ContainerNames)
+        from generic in Gen.Int[0, 3]
+        from partial in wild ? Gen.Frequency((85, (IGen<bool>)Gen.Const(true)), (15, Gen.Const(false))) : Gen.Const(true)
+        let modifiers = (depth == 0 ? accessibility : "") + (keyword == "class" && isStatic == 0 ? " static" : "")
+        select new FuzzContainer(modifiers.Trim(), keyword, new Identifier(name.Source + depth, name.Metadata + depth),
+            generic == 0 ? ImmutableArray.Create("TOuter" + depth) : ImmutableArray<string>.Empty, partial);
+
+    private static readonly string[] Constraints = { "", "where T : struct", "where T : notnull", "where T : unmanaged", "where T : new()" };
+
+    private static Gen<FuzzDeclaration> DeclarationOf(bool wild) =>
+        from ns in Gen.OneOf(NamespaceStyle.None, NamespaceStyle.Block, NamespaceStyle.FileScoped)
+        from prefix in Gen.OneOf(NamespacePrefixes)
+        from depth in wild ? Gen.Frequency((60, (IGen<int>)Gen.Const(0)), (25, Gen.Const(1)), (15, Gen.Const(2))) : Gen.Frequency((75, (IGen<int>)Gen.Const(0)), (25, Gen.Const(1)))
+        from c0 in Container(wild, 0)
+        from c1 in Container(wild, 1)
+        from keyword in Gen.OneOf("class", "class", "record", "record class")
+        from modifier in wild ? Gen.OneOf("", "", "sealed", "static") : Gen.OneOf("", "sealed")
+        from accessibility in Gen.OneOf("public", "internal", "", "private")
+        from generics in Gen.Frequency((75, (IGen<int>)Gen.Const(0)), (20, Gen.Const(1)), (5, Gen.Const(2)))
+        from constraint in Gen.OneOf(Constraints)
+        from name in Gen.OneOf(ClassNames)
+        from partial in wild ? Gen.Frequency((90, (IGen<bool>)Gen.Const(true)), (10, Gen.Const(false))) : Gen.Const(true)
+        from network in NetworkArguments(wild)
+        from attributes in AttributeList(wild)
+        from split in Gen.Frequency((70, (IGen<SplitStyle>)Gen.Const(SplitStyle.None)), (15, Gen.Const(SplitStyle.SameFile)), (15, Gen.Const(SplitStyle.TwoFiles)))
+        from splitAt in Gen.Int[0, 100]
+        select Build(ns, prefix, depth == 0 ? ImmutableArray<FuzzContainer>.Empty : depth == 1 ? ImmutableArray.Create(c0) : ImmutableArray.Create(c0, c1),
+            keyword, modifier, accessibility, generics, constraint, name, partial, network, attributes, split, splitAt);
+
+    private static FuzzDeclaration Build(NamespaceStyle ns, Identifier prefix, ImmutableArray<FuzzContainer> containers, string keyword, string modifier,
+        string accessibility, int generics, string constraint, Identifier name, bool partial, string network,
+        ImmutableArray<FuzzAttribute> attributes, SplitStyle split, int splitAt)
+    {
+        bool inInterface = containers.Length > 0 && containers[^1].Keyword == "interface";
+        // Top-level types cannot be private; interface members keep it simple (public or default).
+        if (accessibility == "private" && (containers.Length == 0 || inInterface)) accessibility = "";
+        ImmutableArray<string> typeParameters = generics switch
+        {
+            0 => ImmutableArray<string>.Empty,
+            1 => ImmutableArray.Create("T"),
+            _ => ImmutableArray.Create("T", "TOut"),
+        };
+        // Splitting needs every declaration involved to be partial; a non-partial split would be a C# error (CS0260), not ours.
+        if (!partial || containers.Any(c => !c.IsPartial)) split = SplitStyle.None;
+        if (modifier == "static" && keyword != "class") modifier = ""; // a static record is a C# error (CS0106), not ours
+        return new FuzzDeclaration(ns, prefix, containers, (accessibility + " " + modifier).Trim(), keyword, name, typeParameters,
+            generics == 0 ? "" : constraint, partial, network, attributes, split, attributes.Length == 0 ? 0 : splitAt % (attributes.Length + 1));
+    }
+}

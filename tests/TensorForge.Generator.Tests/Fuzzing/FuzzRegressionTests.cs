@@ -1,0 +1,24 @@
+using Microsoft.CodeAnalysis;
+using TensorForge.Generator.Tests.Infrastructure;
+
+namespace TensorForge.Generator.Tests.Fuzzing;
+
+/// <summary>Counterexamples the generator fuzzer found, shrunk, as ordinary tests.</summary>
+public class FuzzRegressionTests
+{
+    /// <summary>The symbol of <c>class @event</c> is named <c>event</c>; the generated part wrote <c>partial class event</c>
+    /// (CS1001 and a cascade). Names that are keywords are now written with their '@'.</summary>
+    [Theory]
+    [InlineData("namespace Fuzz;\n[Network]\n[Input(4)]\n[Dense(2)]\npublic partial class @event;")]
+    [InlineData("namespace Fuzz;\n[Network]\n[Input(4)]\n[Dense(2)]\npublic partial record @class<@in>;")]
+    [InlineData("public partial struct @struct\n{\n    [Network]\n    [Input(4)]\n    [Dense(2)]\n    public partial class Net;\n}")]
+    [InlineData("namespace Fuzz.@event;\n[Network(Loss = Loss.MeanSquaredError)]\n[Input(4)]\n[Dense(2)]\n[Sgd]\npublic partial class @base;")]
+    [InlineData("namespace Fuzz;\n[Network]\n[Input(0)]\npublic partial class @event;")] // invalid: the throwing members compile too
+    public void KeywordNamesAreEscapedInTheGeneratedPart(string declaration)
+    {
+        GeneratorResult result = GeneratorHarness.Run("using TensorForge;\n" + declaration);
+        Diagnostic[] compiler = result.AllDiagnostics.Where(d => !d.Id.StartsWith("TF", StringComparison.Ordinal) && d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(compiler.Length == 0, TestCompilation.Describe(compiler));
+        Assert.Single(result.GeneratedSources);
+    }
+}
