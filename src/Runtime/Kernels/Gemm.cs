@@ -1,14 +1,33 @@
 using System;
+using System.Threading;
 
 namespace TensorForge.Kernels
 {
     /// <summary>Single-precision matrix multiply in the three layouts dense forward and backward need.
     /// All matrices are row-major and dense. When <c>accumulate</c> is false, C is overwritten; otherwise C += A·B.</summary>
     /// <remarks>Spans may be longer than the sizes need; only the leading m×k, k×n (or n×k, k×m) and m×n elements are used.
-    /// C must not overlap A or B. Results do not depend on the number of threads: every element of C is summed over k in
-    /// the same order whatever the tiling of the output. See <see cref="GemmEngine"/> for the blocking.</remarks>
+    /// C must not overlap A or B. Large multiplies use up to <see cref="MaxThreads"/> threads, each computing whole tiles of
+    /// C. Results do not depend on the number of threads: every element of C is summed over k in the same order whatever
+    /// the tiling of the output. See <see cref="GemmEngine"/> for the blocking and <see cref="GemmSmall"/> for the
+    /// small-batch paths.</remarks>
     public static unsafe class Gemm
     {
+        private static int s_maxThreads = Environment.ProcessorCount;
+
+        /// <summary>Most threads one multiply may use (the calling thread included); by default every core. 1 keeps every
+        /// multiply on the calling thread. Results are bit-identical whatever the setting. Small multiplies (below about a
+        /// million multiply-adds) always run on the calling thread, where handing out work would cost more than it saves.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+        public static int MaxThreads
+        {
+            get => Volatile.Read(ref s_maxThreads);
+            set
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+                Volatile.Write(ref s_maxThreads, value);
+            }
+        }
+
         /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ — dense forward (X · Wᵀ).</summary>
         public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
         {
@@ -19,17 +38,14 @@ namespace TensorForge.Kernels
             fixed (float* pa = a, pb = b, pc = c)
             {
                 if (m <= GemmSmall.MaxRowsDot)
-                {
-                    GemmSmall.DotRows(pa, pb, pc, m, k, n, accumulate);
-                    return;
-                }
+                    GemmParallel.Run(GemmParallel.Path.Dot, pa, k, 1, pb, 1, k, pc, n, 1, m, k, n, accumulate);
                 // Both operands are contiguous along k, so one of them has to be transposed into the packed panels the
                 // micro-kernel reads. Usually pack the smaller one: with a batch smaller than the layer (m < n) compute
                 // Cᵀ = B · Aᵀ, which packs A and writes the output tile transposed.
-                if (PackAInstead(m, n))
-                    GemmEngine.Run(pb, k, 1, pa, 1, k, pc, 1, n, n, k, m, accumulate);
+                else if (PackAInstead(m, n))
+                    GemmParallel.Run(GemmParallel.Path.Engine, pb, k, 1, pa, 1, k, pc, 1, n, n, k, m, accumulate);
                 else
-                    GemmEngine.Run(pa, k, 1, pb, 1, k, pc, n, 1, m, k, n, accumulate);
+                    GemmParallel.Run(GemmParallel.Path.Engine, pa, k, 1, pb, 1, k, pc, n, 1, m, k, n, accumulate);
             }
         }
 
@@ -57,12 +73,8 @@ namespace TensorForge.Kernels
 
         /// <summary>C[m,n] (+)= A · B[k,n] for a row-major B and C; A(r, p) = a[r·aRowStride + p·aKStride].</summary>
         private static void Run(float* a, nint aRowStride, nint aKStride, float* b, float* c, int m, int k, int n, bool accumulate)
-        {
-            if (GemmSmall.Streams(m, k, n))
-                GemmSmall.StreamRows(a, aRowStride, aKStride, b, n, c, n, m, k, n, accumulate);
-            else
-                GemmEngine.Run(a, aRowStride, aKStride, b, n, 1, c, n, 1, m, k, n, accumulate);
-        }
+            => GemmParallel.Run(GemmSmall.Streams(m, k, n) ? GemmParallel.Path.Stream : GemmParallel.Path.Engine,
+                a, aRowStride, aKStride, b, n, 1, c, n, 1, m, k, n, accumulate);
 
         /// <summary>For A · Bᵀ, whether computing Cᵀ = B · Aᵀ is cheaper. Per step of k, the micro-kernels spend one lane of
         /// work on every element of the panel-padded output (panels are 32 columns wide with Vector512) and packing spends

@@ -22,19 +22,19 @@ namespace TensorForge.Kernels
 
         /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ as m·n dot products of contiguous rows: four rows of B at a time, held in L1
         /// while the rows of A pass over them two by two (16 FMA chains; 8 for a last single row).</summary>
-        public static void DotRows(float* a, float* b, float* c, int m, int k, int n, bool accumulate)
+        public static void DotRows(float* a, float* b, float* c, nint ldc, int m, int k, int n, bool accumulate)
         {
             if (SimdWidth.Use512 && k >= Vector512<float>.Count)
-                DotRows<Vector512Math, Vector512<float>>(a, b, c, m, k, n, accumulate);
+                DotRows<Vector512Math, Vector512<float>>(a, b, c, ldc, m, k, n, accumulate);
             else if (SimdWidth.Use256 && k >= Vector256<float>.Count)
-                DotRows<Vector256Math, Vector256<float>>(a, b, c, m, k, n, accumulate);
+                DotRows<Vector256Math, Vector256<float>>(a, b, c, ldc, m, k, n, accumulate);
             else if (SimdWidth.Use128 && k >= Vector128<float>.Count)
-                DotRows<Vector128Math, Vector128<float>>(a, b, c, m, k, n, accumulate);
+                DotRows<Vector128Math, Vector128<float>>(a, b, c, ldc, m, k, n, accumulate);
             else
-                DotRows<ScalarMath, float>(a, b, c, m, k, n, accumulate);
+                DotRows<ScalarMath, float>(a, b, c, ldc, m, k, n, accumulate);
         }
 
-        private static void DotRows<S, T>(float* a, float* b, float* c, int m, int k, int n, bool accumulate)
+        private static void DotRows<S, T>(float* a, float* b, float* c, nint ldc, int m, int k, int n, bool accumulate)
             where S : ISimdMath<T> where T : struct
         {
             int j = 0;
@@ -42,17 +42,17 @@ namespace TensorForge.Kernels
             {
                 int i = 0;
                 for (; i + 2 <= m; i += 2)
-                    DotBlock<S, T, Rows2, Rows4>(a + (nint)i * k, b + (nint)j * k, c + (nint)i * n + j, k, n, accumulate);
+                    DotBlock<S, T, Rows2, Rows4>(a + (nint)i * k, b + (nint)j * k, c + i * ldc + j, k, ldc, accumulate);
                 if (i < m)
-                    DotBlock<S, T, Rows1, Rows4>(a + (nint)i * k, b + (nint)j * k, c + (nint)i * n + j, k, n, accumulate);
+                    DotBlock<S, T, Rows1, Rows4>(a + (nint)i * k, b + (nint)j * k, c + i * ldc + j, k, ldc, accumulate);
             }
             for (; j < n; j++)
             {
                 int i = 0;
                 for (; i + 2 <= m; i += 2)
-                    DotBlock<S, T, Rows2, Rows1>(a + (nint)i * k, b + (nint)j * k, c + (nint)i * n + j, k, n, accumulate);
+                    DotBlock<S, T, Rows2, Rows1>(a + (nint)i * k, b + (nint)j * k, c + i * ldc + j, k, ldc, accumulate);
                 if (i < m)
-                    DotBlock<S, T, Rows1, Rows1>(a + (nint)i * k, b + (nint)j * k, c + (nint)i * n + j, k, n, accumulate);
+                    DotBlock<S, T, Rows1, Rows1>(a + (nint)i * k, b + (nint)j * k, c + i * ldc + j, k, ldc, accumulate);
             }
         }
 
@@ -60,7 +60,7 @@ namespace TensorForge.Kernels
         /// vector steps), added and reduced across lanes, then the k mod width leftover products added one by one: the same
         /// order for every element whatever block it falls in.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock<S, T, R, Q>(float* a, float* b, float* c, int k, int n, bool accumulate)
+        private static void DotBlock<S, T, R, Q>(float* a, float* b, float* c, int k, nint ldc, bool accumulate)
             where S : ISimdMath<T> where T : struct where R : struct, IRowCount where Q : struct, IRowCount
         {
             int w = S.Count;
@@ -113,7 +113,7 @@ namespace TensorForge.Kernels
             }
             StoreDots<S, T, Q>(a, b, c, p, k, s00, t00, s01, t01, s02, t02, s03, t03, accumulate);
             if (R.Count >= 2)
-                StoreDots<S, T, Q>(a1, b, c + n, p, k, s10, t10, s11, t11, s12, t12, s13, t13, accumulate);
+                StoreDots<S, T, Q>(a1, b, c + ldc, p, k, s10, t10, s11, t11, s12, t12, s13, t13, accumulate);
         }
 
         /// <summary>Finishes Q dot products of one row of A (reduce, then the leftover products from <paramref name="p"/>)

@@ -156,6 +156,50 @@ public class GemmTests
         }
     }
 
+    /// <summary>Every path and split (column tiles, row tiles, Cᵀ, streaming, row dots) gives the same bits with one thread
+    /// and with any other thread count (tiles are planned for MaxThreads even beyond the cores, so other tilings run here).</summary>
+    [Theory]
+    [InlineData(Layout.TransposedB, 1024, 256, 1024)]
+    [InlineData(Layout.TransposedB, 32, 784, 128)]
+    [InlineData(Layout.TransposedB, 300, 300, 300)]
+    [InlineData(Layout.TransposedB, 5, 1000, 1000)]
+    [InlineData(Layout.Plain, 32, 784, 128)]
+    [InlineData(Layout.Plain, 200, 300, 100)]
+    [InlineData(Layout.Plain, 12, 1024, 1024)]
+    [InlineData(Layout.TransposedA, 128, 32, 784)]
+    [InlineData(Layout.TransposedA, 784, 32, 128)]
+    public void ResultsDoNotDependOnTheThreadCount(Layout layout, int m, int k, int n)
+    {
+        float[] a = Random(m * k, 3), b = Random(k * n, 4), c0 = Random(m * n, 5);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            float[] serial = (float[])c0.Clone();
+            Run(layout, a, b, serial, m, k, n, accumulate: true);
+            foreach (int threads in new[] { 2, 3, 4, 7, 16 })
+            {
+                Gemm.MaxThreads = threads;
+                float[] parallel = (float[])c0.Clone();
+                Run(layout, a, b, parallel, m, k, n, accumulate: true);
+                for (int i = 0; i < serial.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(serial[i]) == BitConverter.SingleToInt32Bits(parallel[i]),
+                        $"{layout} {m}×{k}×{n}: element {i} is {parallel[i]:R} with {threads} threads but {serial[i]:R} with one");
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void MaxThreadsBelowOneIsRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
+        Assert.True(Gemm.MaxThreads >= 1);
+    }
+
     [Fact]
     public void SecondCallAllocatesNothing()
     {

@@ -1,0 +1,128 @@
+using System;
+
+namespace TensorForge.Kernels
+{
+    /// <summary>How a multiply is cut into tiles of C for <see cref="WorkerPool"/>, and the reusable job that runs them.</summary>
+    /// <remarks>Every tile is a whole sub-multiply: a range of rows or columns of C with all of k, computed by the same
+    /// serial kernel the one-thread path uses. The kernels sum each element of C over k in an order that depends on k (and
+    /// the path, chosen from m, k, n) alone — never on where the element sits in a tile — so C is bit-identical whatever
+    /// the number of threads and whichever thread runs which tile.</remarks>
+    internal sealed unsafe class GemmParallel : ParallelJob
+    {
+        /// <summary>Multiply-adds below which a multiply stays on the calling thread. Handing a tile to a worker costs a few
+        /// microseconds (more if it has to be woken), so the work must be worth tens of them: 2²⁰ multiply-adds are
+        /// ≈ 10 µs on one Zen 4 core. 32×128×64 (0.26 M) stays serial; 32×784×128 (3.2 M) is split.</summary>
+        public const long Threshold = 1L << 20;
+
+        public enum Path { Engine, Stream, Dot }
+
+        [ThreadStatic] private static GemmParallel? t_job;
+
+        private Path _path;
+        private bool _splitColumns;
+        private int _tileSize;
+        private float* _a, _b, _c;
+        private nint _aRowStride, _aKStride, _bKStride, _bColStride, _cRowStride, _cColStride;
+        private int _rows, _depth, _cols;
+        private bool _accumulate;
+
+        /// <summary>Runs the multiply on the path given, in parallel when it is big enough and more than one thread is allowed.
+        /// For <see cref="Path.Dot"/>, B is [cols, depth] row-major (A·Bᵀ) and the strides are implied.</summary>
+        public static void Run(Path path, float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate)
+        {
+            // Tiles are planned for MaxThreads even beyond the core count (the pool never starts more threads than cores):
+            // that is how a test on a small machine checks that other tilings give the same bits.
+            int threads = Math.Min(Gemm.MaxThreads, 64);
+            if (threads <= 1 || Environment.ProcessorCount <= 1 || (long)rows * depth * cols < Threshold)
+            {
+                RunSerial(path, a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate);
+                return;
+            }
+
+            GemmParallel job = t_job ??= new GemmParallel();
+            job._path = path;
+            job._a = a; job._aRowStride = aRowStride; job._aKStride = aKStride;
+            job._b = b; job._bKStride = bKStride; job._bColStride = bColStride;
+            job._c = c; job._cRowStride = cRowStride; job._cColStride = cColStride;
+            job._rows = rows; job._depth = depth; job._cols = cols; job._accumulate = accumulate;
+            int tiles = job.Plan(threads);
+            WorkerPool.Run(job, tiles, threads);
+            job._a = job._b = job._c = null;
+        }
+
+        /// <summary>Chooses the split and the tile size; returns the number of tiles.</summary>
+        private int Plan(int threads)
+        {
+            switch (_path)
+            {
+                case Path.Engine:
+                {
+                    // Columns first: a column tile packs only its own part of B, so tiles share no work. Two tiles per
+                    // thread, whole 32-column panels, at most one packed block wide.
+                    const int Panel = 32;
+                    int width = Math.Min(GemmEngine.NC, RoundUp(Divide(_cols, 2 * threads), Panel));
+                    if (Divide(_cols, width) >= threads)
+                        return Split(columns: true, width, _cols);
+                    // Few columns (Cᵀ of a small batch): one row tile per thread. Each packs the same B, so no more tiles
+                    // than threads.
+                    return Split(columns: false, RoundUp(Divide(_rows, threads), GemmEngine.MR), _rows);
+                }
+                case Path.Stream:
+                    // Rows in pairs, as the streaming kernel takes them; each tile streams all of B from its own core's L2.
+                    return Split(columns: false, RoundUp(Divide(_rows, threads), 2), _rows);
+                default:
+                    // Rows of B (columns of C) in fours, as the row-dot kernel takes them.
+                    return Split(columns: true, RoundUp(Divide(_cols, 2 * threads), 4), _cols);
+            }
+        }
+
+        private int Split(bool columns, int size, int total)
+        {
+            _splitColumns = columns;
+            _tileSize = size;
+            return Divide(total, size);
+        }
+
+        public override void RunTile(int index)
+        {
+            int start = index * _tileSize;
+            if (_splitColumns)
+            {
+                int count = Math.Min(_tileSize, _cols - start);
+                if (_path == Path.Dot)
+                    GemmSmall.DotRows(_a, _b + (nint)start * _depth, _c + start, _cRowStride, _rows, _depth, count, _accumulate);
+                else
+                    RunSerial(_path, _a, _aRowStride, _aKStride, _b + start * _bColStride, _bKStride, _bColStride,
+                        _c + start * _cColStride, _cRowStride, _cColStride, _rows, _depth, count, _accumulate);
+            }
+            else
+            {
+                int count = Math.Min(_tileSize, _rows - start);
+                RunSerial(_path, _a + start * _aRowStride, _aRowStride, _aKStride, _b, _bKStride, _bColStride,
+                    _c + start * _cRowStride, _cRowStride, _cColStride, count, _depth, _cols, _accumulate);
+            }
+        }
+
+        private static void RunSerial(Path path, float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate)
+        {
+            switch (path)
+            {
+                case Path.Engine:
+                    GemmEngine.Run(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate);
+                    break;
+                case Path.Stream:
+                    GemmSmall.StreamRows(a, aRowStride, aKStride, b, bKStride, c, cRowStride, rows, depth, cols, accumulate);
+                    break;
+                default:
+                    GemmSmall.DotRows(a, b, c, cRowStride, rows, depth, cols, accumulate);
+                    break;
+            }
+        }
+
+        private static int Divide(int value, int divisor) => (value + divisor - 1) / divisor;
+
+        private static int RoundUp(int value, int multiple) => Divide(value, multiple) * multiple;
+    }
+}
