@@ -107,11 +107,13 @@ namespace TensorForge
         /// would corrupt the model or the result.</summary>
         public static void NotAliased(ReadOnlySpan<float> span, string name, ReadOnlySpan<float> buffer, string bufferName)
         {
-            if (!span.Overlaps(buffer, out int offset))
+            if (!span.Overlaps(buffer, out int bufferOffset))
                 return;
-            string where = offset >= 0
-                ? $"starting at element {Format(offset)} of {bufferName}"
-                : $"starting {Format(-offset)} elements before {bufferName}";
+            // Overlaps reports where the buffer starts relative to the span; the message says where the span starts in the buffer.
+            long start = -(long)bufferOffset;
+            string where = start >= 0
+                ? $"starting at element {Format(start)} of {bufferName}"
+                : $"starting {Format(-start)} elements before {bufferName}";
             throw new ArgumentException(
                 $"{name} ({Elements(span.Length)}) shares memory with the network's {bufferName} ({Elements(buffer.Length)}), {where}; " +
                 "expected a separate buffer (copy the values first)", name);

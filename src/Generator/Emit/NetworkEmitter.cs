@@ -81,6 +81,8 @@ namespace TensorForge.Generator.Emit
                 writer.Line($"public {name}(int seed) => {fail};");
                 writer.Line($"public {Span} Parameters => {fail};");
                 writer.Line($"public {Span} Gradients => {fail};");
+                writer.Line($"public bool CheckFinite {{ get => {fail}; set => {fail}; }}");
+                if (plan.Keyword == "class") writer.Line($"public {name}{plan.TypeParameters} Clone() => {fail};");
                 writer.Line($"public float LearningRate => {fail};");
                 writer.Line($"public void Forward({ReadOnlySpan} input, {Span} output) => {fail};");
                 writer.Line($"public void ForwardTrain({ReadOnlySpan} input, {Span} output) => {fail};");
@@ -114,6 +116,8 @@ namespace TensorForge.Generator.Emit
             }
 
             private bool Trainable => _plan.IsTrainable;
+            private bool IsRecord => _plan.Keyword == "record";
+            private string TypeName => _plan.ClassName + _plan.TypeParameters;
 
             /// <summary>True when every layer before <paramref name="index"/> is a view in training (e.g. a leading Flatten):
             /// layer <paramref name="index"/>'s input gradient is then the caller's inputGradient itself.</summary>
@@ -151,6 +155,19 @@ namespace TensorForge.Generator.Emit
                 foreach (string line in SummaryLines()) _w.Line("/// " + Literal.Xml(line));
                 _w.Line($"/// </code>");
                 _w.Line($"/// </summary>");
+                _w.Line("/// <remarks>");
+                _w.Line("/// <para>Threads: an instance is not thread-safe. Every call, Forward included, writes the instance's batch buffers, so");
+                _w.Line("/// one instance must not be used by two threads at once. Separate instances share nothing and may run in parallel,");
+                _w.Line(IsRecord
+                    ? "/// with the same results as one thread. For parallel inference from one trained model, give each thread a new instance and"
+                    : "/// with the same results as one thread. For parallel inference from one trained model, give each thread a <see cref=\"Clone\"/>.");
+                if (IsRecord) _w.Line("/// copy <see cref=\"Parameters\"/> into it (a record's <c>with</c> copy shares the buffers and is not thread-safe).");
+                _w.Line("/// </para>");
+                _w.Line("/// <para>Every public method checks its arguments before it changes anything: wrong lengths, an empty batch, labels out");
+                _w.Line("/// of range and spans that share memory with the network's own buffers throw <see cref=\"global::System.ArgumentException\"/>");
+                _w.Line("/// naming what was expected and found, and leave the parameters and the optimizer state as they were. NaN and infinite");
+                _w.Line("/// inputs are rejected too when <see cref=\"CheckFinite\"/> is on.</para>");
+                _w.Line("/// </remarks>");
             }
 
             private IEnumerable<string> SummaryLines()
@@ -276,12 +293,45 @@ namespace TensorForge.Generator.Emit
                     if (_plan.Schedule is { } schedule) _w.Line($"_schedule = {schedule.Construction};");
                 });
                 _w.Line();
+                // A record may not declare a member named Clone, and its own copy constructor must stay the compiler's.
+                if (!IsRecord) EmitClone();
+            }
+
+            private void EmitClone()
+            {
+                string name = _plan.ClassName;
+                _w.Line($"/// <summary>The copy behind <see cref=\"Clone\"/>: own buffers, copied parameters{(Trainable ? ", a fresh optimizer" : "")}.</summary>");
+                _w.Block($"private {name}({TypeName} original)", () =>
+                {
+                    _w.Line("original._parameters.Span.CopyTo(_parameters.Span);");
+                    _w.Line("CheckFinite = original.CheckFinite;");
+                    if (HasDropout) _w.Line("_dropoutRandom = original._dropoutRandom;");
+                    if (_plan.Optimizer is { } optimizer) _w.Line($"_optimizer = {optimizer.Construction("ParameterCount")};");
+                    if (_plan.Schedule is { } schedule) _w.Line($"_schedule = {schedule.Construction};");
+                });
+                _w.Line();
+                _w.Line("/// <summary>A new, independent instance with a copy of the parameters (and of <see cref=\"CheckFinite\"/>), for parallel");
+                if (Trainable)
+                {
+                    _w.Line("/// inference from one trained model: each thread uses its own clone. Parameters only: the clone's optimizer");
+                    _w.Line("/// state (momentum, Adam moments, step count and so the schedule) starts afresh, as in a new network; gradients");
+                    _w.Line($"/// are zero{(HasDropout ? " and the dropout random sequence continues from the original's position, independently" : "")}.</summary>");
+                }
+                else
+                {
+                    _w.Line("/// inference from one trained model: each thread uses its own clone.</summary>");
+                }
+                _w.Line($"public {TypeName} Clone() => new {TypeName}(this);");
+                _w.Line();
             }
 
             private void EmitProperties()
             {
                 _w.Line("/// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>");
                 _w.Line($"public {Span} Parameters => _parameters.Span;");
+                _w.Line($"/// <summary>When true, every method that takes values (inputs{(Trainable ? ", targets, output gradients" : "")}) first rejects NaN and infinite ones with an");
+                _w.Line($"/// ArgumentException, at the cost of one pass over them. Starts as <see cref=\"{Runtime}.Validation.CheckFinite\"/> (false by default).</summary>");
+                _w.Line($"public bool CheckFinite {{ get; set; }} = {Runtime}.Validation.CheckFinite;");
                 if (Trainable)
                 {
                     _w.Line("/// <summary>Gradients, same layout as <see cref=\"Parameters\"/>.</summary>");
@@ -332,6 +382,8 @@ namespace TensorForge.Generator.Emit
                 _w.Block($"public void Forward({ReadOnlySpan} input, {Span} output)", () =>
                 {
                     _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);");
+                    _w.Line("CheckValues(input, nameof(input));");
+                    _w.Line("CheckNotAliased(output, nameof(output));");
                     _w.Line("EnsureCapacity(batch);");
                     if (Trainable) _w.Line("_trainedBatch = 0;");
                     if (_layers.Any(l => l.ParameterCount > 0)) _w.Line("var parameters = _parameters.Span;");
@@ -355,6 +407,8 @@ namespace TensorForge.Generator.Emit
                 _w.Block($"public void ForwardTrain({ReadOnlySpan} input, {Span} output)", () =>
                 {
                     _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);");
+                    _w.Line("CheckValues(input, nameof(input));");
+                    _w.Line("CheckNotAliased(output, nameof(output));");
                     _w.Line("RunForwardTrain(input, batch);");
                     _w.Line($"{TrainOutput}.CopyTo(output);");
                 });
@@ -379,6 +433,8 @@ namespace TensorForge.Generator.Emit
                     _w.Line("if (batch == 0) throw new global::System.InvalidOperationException(\"Backward needs the activations of a preceding ForwardTrain or TrainStep; Forward discards them.\");");
                     _w.Line($"{Runtime}.Guard.Length(outputGradient.Length, batch, OutputSize, OutputShapeText, nameof(outputGradient));");
                     _w.Line($"if (!inputGradient.IsEmpty) {Runtime}.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));");
+                    _w.Line("CheckValues(outputGradient, nameof(outputGradient));");
+                    _w.Line("CheckNotAliased(inputGradient, nameof(inputGradient));");
                     _w.Line("RunBackward(outputGradient, inputGradient, batch);");
                 });
                 _w.Line();
@@ -489,11 +545,13 @@ namespace TensorForge.Generator.Emit
                         if (crossEntropy)
                         {
                             _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes});");
+                            _w.Line("CheckValues(input, nameof(input));");
                             Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, {BatchTimes(rowsPerSample)}, {classes})");
                         }
                         else
                         {
                             _w.Line($"{Runtime}.Guard.Labels(labels, batch, OutputSize, 2);");
+                            _w.Line("CheckValues(input, nameof(input));");
                             _w.Line("EnsureCapacity(batch);");
                             _w.Line($"var targets = {NetworkNames.Sliced("_targets", _plan.Output.Size)};");
                             _w.Line("for (int i = 0; i < targets.Length; i++) targets[i] = labels[i];");
@@ -515,6 +573,8 @@ namespace TensorForge.Generator.Emit
                 {
                     Prologue();
                     _w.Line($"{Runtime}.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));");
+                    _w.Line("CheckValues(input, nameof(input));");
+                    _w.Line("CheckValues(targets, nameof(targets));");
                     Epilogue(floatCall);
                 });
                 _w.Line();
@@ -538,6 +598,24 @@ namespace TensorForge.Generator.Emit
 
             private void EmitCapacity()
             {
+                _w.Line("/// <summary>Rejects a caller's span that shares memory with this network's parameters, gradients or batch buffers.</summary>");
+                _w.Block($"private void CheckNotAliased({ReadOnlySpan} span, string name)", () =>
+                {
+                    _w.Line($"{Runtime}.Guard.NotAliased(span, name, _parameters.Span, \"Parameters\");");
+                    if (Trainable) _w.Line($"{Runtime}.Guard.NotAliased(span, name, _gradients.Span, \"Gradients\");");
+                    foreach ((string field, int _, string purpose) in Buffers())
+                    {
+                        _w.Line($"{Runtime}.Guard.NotAliased(span, name, {field}.Span, {Literal.String("batch buffer (" + purpose + ")")});");
+                    }
+                });
+                _w.Line();
+                _w.Line("/// <summary>Rejects values that share memory with the network and, when <see cref=\"CheckFinite\"/> is on, NaN and infinities.</summary>");
+                _w.Block($"private void CheckValues({ReadOnlySpan} span, string name)", () =>
+                {
+                    _w.Line("CheckNotAliased(span, name);");
+                    _w.Line($"if (CheckFinite) {Runtime}.Guard.Finite(span, name);");
+                });
+                _w.Line();
                 _w.Block("private void EnsureCapacity(int batch)", () =>
                 {
                     _w.Line("if (batch <= _capacity) return;");

@@ -18,6 +18,19 @@ namespace TensorForge.Training
         public bool Shuffle { get; set; } = true;
         /// <summary>Where the progress lines go (null: nowhere).</summary>
         public TextWriter? Log { get; set; } = Console.Out;
+
+        /// <summary>When true (the default), the parameters are copied before every training step, so that if a step's loss is
+        /// NaN or infinite, <see cref="Trainer.Fit"/> puts back the last finite parameters before it throws. The cost is one copy
+        /// of the parameter block per step (a few per cent of a step for small models); set false to skip it.</summary>
+        public bool KeepLastGoodParameters { get; set; } = true;
+
+        /// <summary>If set, the parameters are saved here (safetensors, atomically: the previous checkpoint survives a failed
+        /// write) after every epoch whose final parameters are all finite.</summary>
+        public string? CheckpointPath { get; set; }
+
+        /// <summary>When true and <see cref="CheckpointPath"/> has been written during this <see cref="Trainer.Fit"/>, a blow-up
+        /// reloads that checkpoint (the parameters at the end of the last complete epoch) instead of the last good parameters.</summary>
+        public bool RestoreCheckpointOnDivergence { get; set; }
     }
 
     /// <summary>The metrics of one epoch.</summary>
@@ -38,7 +51,15 @@ namespace TensorForge.Training
     {
         /// <exception cref="ArgumentException">The options are invalid, the training set is empty, or a dataset's sample size
         /// differs from the network's input size.</exception>
-        /// <exception cref="InvalidOperationException">A loss was NaN or infinite (the message names the epoch and step).</exception>
+        /// <exception cref="InvalidOperationException">A loss was NaN or infinite. The message names the epoch and step and what the
+        /// parameters were restored to: training stops with the network holding the last finite parameters seen before the bad
+        /// step (the parameters before it, or, if the previous update had already made those non-finite, the ones before that),
+        /// or with the last checkpoint if <see cref="TrainerOptions.RestoreCheckpointOnDivergence"/> is set. Only the parameters
+        /// are restored: the optimizer's state (momentum, Adam moments) has seen the bad step and may hold NaN, so continue
+        /// training in a fresh network loaded from these parameters (<c>Save</c>/<c>Load</c>, or a copy of
+        /// <see cref="INetwork.Parameters"/>).</exception>
+        /// <remarks>With <see cref="TrainerOptions.KeepLastGoodParameters"/> off and no checkpoint, the parameters are left as the
+        /// bad step made them (possibly non-finite).</remarks>
         public static IReadOnlyList<EpochResult> Fit(IClassifierNetwork network, Dataset train, Dataset? test, TrainerOptions options)
         {
             ArgumentNullException.ThrowIfNull(network);
@@ -59,6 +80,12 @@ namespace TensorForge.Training
             var order = new int[train.Count];
             var results = new List<EpochResult>(options.Epochs);
             int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+            // Two snapshots: the parameters before the current step and before the previous one (swapped, not copied twice).
+            int parameterCount = network.Parameters.Length;
+            float[] beforeStep = options.KeepLastGoodParameters ? new float[parameterCount] : [];
+            float[] beforePreviousStep = options.KeepLastGoodParameters ? new float[parameterCount] : [];
+            bool havePrevious = false;
+            bool checkpointWritten = false;
 
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -75,15 +102,29 @@ namespace TensorForge.Training
                         train.Sample(sample).CopyTo(batchInputs.AsSpan(i * sampleSize, sampleSize));
                         batchLabels[i] = train.Labels[sample];
                     }
+                    if (options.KeepLastGoodParameters)
+                    {
+                        (beforeStep, beforePreviousStep) = (beforePreviousStep, beforeStep);
+                        havePrevious = epoch > 1 || step > 0;
+                        network.Parameters.CopyTo(beforeStep);
+                    }
                     float loss = network.TrainStep(batchInputs.AsSpan(0, count * sampleSize), batchLabels.AsSpan(0, count));
                     if (!float.IsFinite(loss))
+                    {
+                        string restored = Restore(network, options, checkpointWritten, beforeStep, havePrevious ? beforePreviousStep : null);
                         throw new InvalidOperationException(
                             $"Training stopped: the loss became {loss.ToString(CultureInfo.InvariantCulture)} at epoch {epoch}, " +
                             $"step {step + 1} of {stepsPerEpoch} (samples {start}–{start + count - 1} of the shuffled order). " +
-                            "Try a lower learning rate or check the inputs for NaN/Inf.");
+                            $"{restored} Try a lower learning rate or check the inputs for NaN/Inf.");
+                    }
                     lossSum += (double)loss * count;
                 }
                 TimeSpan trainingTime = epochClock.Elapsed;
+                if (options.CheckpointPath is string checkpoint && Guard.AllFinite(network.Parameters))
+                {
+                    network.Save(checkpoint);
+                    checkpointWritten = true;
+                }
 
                 float trainAccuracy = Evaluate(network, train, EvaluationBatchSize(batchSize));
                 float? testAccuracy = test is null || test.Count == 0 ? null : Evaluate(network, test, EvaluationBatchSize(batchSize));
@@ -93,6 +134,38 @@ namespace TensorForge.Training
                 options.Log?.WriteLine(FormatLine(result, options.Epochs));
             }
             return results;
+        }
+
+        /// <summary>Puts back the last good parameters after a non-finite loss; returns a sentence saying what was restored.</summary>
+        private static string Restore(INetwork network, TrainerOptions options, bool checkpointWritten, float[] beforeStep, float[]? beforePreviousStep)
+        {
+            string? checkpointProblem = null;
+            if (options.RestoreCheckpointOnDivergence && checkpointWritten)
+            {
+                try
+                {
+                    network.Load(options.CheckpointPath!);
+                    return $"The parameters were restored from the last checkpoint, '{options.CheckpointPath}'.";
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    checkpointProblem = $"The checkpoint '{options.CheckpointPath}' could not be reloaded ({e.Message}). ";
+                }
+            }
+            if (!options.KeepLastGoodParameters)
+                return checkpointProblem + "The parameters are as the bad step left them (KeepLastGoodParameters is off).";
+            if (Guard.AllFinite(beforeStep))
+            {
+                beforeStep.CopyTo(network.Parameters);
+                return checkpointProblem + "The parameters were restored to those before this step.";
+            }
+            if (beforePreviousStep is not null && Guard.AllFinite(beforePreviousStep))
+            {
+                beforePreviousStep.CopyTo(network.Parameters);
+                return checkpointProblem + "The parameters were restored to those before the previous step (the previous update had made them non-finite).";
+            }
+            beforeStep.CopyTo(network.Parameters);
+            return checkpointProblem + "No finite parameters were kept: the parameters are those before this step, which are not all finite.";
         }
 
         /// <summary>Fraction of samples whose arg-max output equals the label.</summary>

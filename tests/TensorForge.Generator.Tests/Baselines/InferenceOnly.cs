@@ -13,6 +13,16 @@ namespace Samples.Inference
     /// Total parameters: 172
     /// </code>
     /// </summary>
+    /// <remarks>
+    /// <para>Threads: an instance is not thread-safe. Every call, Forward included, writes the instance's batch buffers, so
+    /// one instance must not be used by two threads at once. Separate instances share nothing and may run in parallel,
+    /// with the same results as one thread. For parallel inference from one trained model, give each thread a <see cref="Clone"/>.
+    /// </para>
+    /// <para>Every public method checks its arguments before it changes anything: wrong lengths, an empty batch, labels out
+    /// of range and spans that share memory with the network's own buffers throw <see cref="global::System.ArgumentException"/>
+    /// naming what was expected and found, and leave the parameters and the optimizer state as they were. NaN and infinite
+    /// inputs are rejected too when <see cref="CheckFinite"/> is on.</para>
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("TensorForge.Generator", "0.1.0")]
     partial class Encoder : global::TensorForge.INetwork
     {
@@ -68,13 +78,29 @@ namespace Samples.Inference
             global::TensorForge.Initializers.BiasUniform(parameters.Slice(168, 4), 8, ref random);
         }
 
+        /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters.</summary>
+        private Encoder(Encoder original)
+        {
+            original._parameters.Span.CopyTo(_parameters.Span);
+            CheckFinite = original.CheckFinite;
+        }
+
+        /// <summary>A new, independent instance with a copy of the parameters (and of <see cref="CheckFinite"/>), for parallel
+        /// inference from one trained model: each thread uses its own clone.</summary>
+        public Encoder Clone() => new Encoder(this);
+
         /// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>
         public global::System.Span<float> Parameters => _parameters.Span;
+        /// <summary>When true, every method that takes values (inputs) first rejects NaN and infinite ones with an
+        /// ArgumentException, at the cost of one pass over them. Starts as <see cref="global::TensorForge.Validation.CheckFinite"/> (false by default).</summary>
+        public bool CheckFinite { get; set; } = global::TensorForge.Validation.CheckFinite;
 
         /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            CheckValues(input, nameof(input));
+            CheckNotAliased(output, nameof(output));
             EnsureCapacity(batch);
             var parameters = _parameters.Span;
 
@@ -102,6 +128,22 @@ namespace Samples.Inference
         public void Load(string path) => global::TensorForge.Serialization.Safetensors.Load(path, s_tensors, _parameters.Span);
         /// <summary>Replaces the parameters from a safetensors stream; changes nothing on failure.</summary>
         public void Load(global::System.IO.Stream stream) => global::TensorForge.Serialization.Safetensors.Load(stream, s_tensors, _parameters.Span);
+
+        /// <summary>Rejects a caller's span that shares memory with this network's parameters, gradients or batch buffers.</summary>
+        private void CheckNotAliased(global::System.ReadOnlySpan<float> span, string name)
+        {
+            global::TensorForge.Guard.NotAliased(span, name, _parameters.Span, "Parameters");
+            global::TensorForge.Guard.NotAliased(span, name, _layer0Output.Span, "batch buffer (output of hidden)");
+            global::TensorForge.Guard.NotAliased(span, name, _layer0ActivationGradient.Span, "batch buffer (ActivationGradient of hidden)");
+            global::TensorForge.Guard.NotAliased(span, name, _layer1Output.Span, "batch buffer (output of code)");
+        }
+
+        /// <summary>Rejects values that share memory with the network and, when <see cref="CheckFinite"/> is on, NaN and infinities.</summary>
+        private void CheckValues(global::System.ReadOnlySpan<float> span, string name)
+        {
+            CheckNotAliased(span, name);
+            if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
+        }
 
         private void EnsureCapacity(int batch)
         {

@@ -19,6 +19,16 @@ namespace Contoso.Models
             /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
             /// </code>
             /// </summary>
+            /// <remarks>
+            /// <para>Threads: an instance is not thread-safe. Every call, Forward included, writes the instance's batch buffers, so
+            /// one instance must not be used by two threads at once. Separate instances share nothing and may run in parallel,
+            /// with the same results as one thread. For parallel inference from one trained model, give each thread a <see cref="Clone"/>.
+            /// </para>
+            /// <para>Every public method checks its arguments before it changes anything: wrong lengths, an empty batch, labels out
+            /// of range and spans that share memory with the network's own buffers throw <see cref="global::System.ArgumentException"/>
+            /// naming what was expected and found, and leave the parameters and the optimizer state as they were. NaN and infinite
+            /// inputs are rejected too when <see cref="CheckFinite"/> is on.</para>
+            /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("TensorForge.Generator", "0.1.0")]
             partial class Tiny : global::TensorForge.IClassifierNetwork
             {
@@ -82,8 +92,25 @@ namespace Contoso.Models
                     _optimizer = new global::TensorForge.Optimizers.Adam(ParameterCount, learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-08f, weightDecay: 0f, decoupledWeightDecay: false);
                 }
 
+                /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters, a fresh optimizer.</summary>
+                private Tiny(Tiny original)
+                {
+                    original._parameters.Span.CopyTo(_parameters.Span);
+                    CheckFinite = original.CheckFinite;
+                    _optimizer = new global::TensorForge.Optimizers.Adam(ParameterCount, learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-08f, weightDecay: 0f, decoupledWeightDecay: false);
+                }
+
+                /// <summary>A new, independent instance with a copy of the parameters (and of <see cref="CheckFinite"/>), for parallel
+                /// inference from one trained model: each thread uses its own clone. Parameters only: the clone's optimizer
+                /// state (momentum, Adam moments, step count and so the schedule) starts afresh, as in a new network; gradients
+                /// are zero.</summary>
+                public Tiny Clone() => new Tiny(this);
+
                 /// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>
                 public global::System.Span<float> Parameters => _parameters.Span;
+                /// <summary>When true, every method that takes values (inputs, targets, output gradients) first rejects NaN and infinite ones with an
+                /// ArgumentException, at the cost of one pass over them. Starts as <see cref="global::TensorForge.Validation.CheckFinite"/> (false by default).</summary>
+                public bool CheckFinite { get; set; } = global::TensorForge.Validation.CheckFinite;
                 /// <summary>Gradients, same layout as <see cref="Parameters"/>.</summary>
                 public global::System.Span<float> Gradients => _gradients.Span;
                 /// <summary>The learning rate the next <see cref="Step"/> uses.</summary>
@@ -93,6 +120,8 @@ namespace Contoso.Models
                 public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
                 {
                     int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+                    CheckValues(input, nameof(input));
+                    CheckNotAliased(output, nameof(output));
                     EnsureCapacity(batch);
                     _trainedBatch = 0;
                     var parameters = _parameters.Span;
@@ -117,6 +146,8 @@ namespace Contoso.Models
                 public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
                 {
                     int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+                    CheckValues(input, nameof(input));
+                    CheckNotAliased(output, nameof(output));
                     RunForwardTrain(input, batch);
                     _layer1Output.Span.Slice(0, batch * 3).CopyTo(output);
                 }
@@ -151,6 +182,8 @@ namespace Contoso.Models
                     if (batch == 0) throw new global::System.InvalidOperationException("Backward needs the activations of a preceding ForwardTrain or TrainStep; Forward discards them.");
                     global::TensorForge.Guard.Length(outputGradient.Length, batch, OutputSize, OutputShapeText, nameof(outputGradient));
                     if (!inputGradient.IsEmpty) global::TensorForge.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));
+                    CheckValues(outputGradient, nameof(outputGradient));
+                    CheckNotAliased(inputGradient, nameof(inputGradient));
                     RunBackward(outputGradient, inputGradient, batch);
                 }
 
@@ -188,6 +221,7 @@ namespace Contoso.Models
                 {
                     int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
                     global::TensorForge.Guard.Labels(labels, batch, 1, 3);
+                    CheckValues(input, nameof(input));
                     ZeroGradients();
                     RunForwardTrain(input, batch);
                     var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
@@ -202,6 +236,8 @@ namespace Contoso.Models
                 {
                     int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
                     global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
+                    CheckValues(input, nameof(input));
+                    CheckValues(targets, nameof(targets));
                     ZeroGradients();
                     RunForwardTrain(input, batch);
                     var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
@@ -219,6 +255,26 @@ namespace Contoso.Models
                 public void Load(string path) => global::TensorForge.Serialization.Safetensors.Load(path, s_tensors, _parameters.Span);
                 /// <summary>Replaces the parameters from a safetensors stream; changes nothing on failure.</summary>
                 public void Load(global::System.IO.Stream stream) => global::TensorForge.Serialization.Safetensors.Load(stream, s_tensors, _parameters.Span);
+
+                /// <summary>Rejects a caller's span that shares memory with this network's parameters, gradients or batch buffers.</summary>
+                private void CheckNotAliased(global::System.ReadOnlySpan<float> span, string name)
+                {
+                    global::TensorForge.Guard.NotAliased(span, name, _parameters.Span, "Parameters");
+                    global::TensorForge.Guard.NotAliased(span, name, _gradients.Span, "Gradients");
+                    global::TensorForge.Guard.NotAliased(span, name, _input.Span, "batch buffer (the input of the last ForwardTrain)");
+                    global::TensorForge.Guard.NotAliased(span, name, _layer0Output.Span, "batch buffer (output of dense1)");
+                    global::TensorForge.Guard.NotAliased(span, name, _layer0ActivationGradient.Span, "batch buffer (ActivationGradient of dense1)");
+                    global::TensorForge.Guard.NotAliased(span, name, _layer0OutputGradient.Span, "batch buffer (dLoss/d(output of dense1))");
+                    global::TensorForge.Guard.NotAliased(span, name, _layer1Output.Span, "batch buffer (output of dense2)");
+                    global::TensorForge.Guard.NotAliased(span, name, _lossGradient.Span, "batch buffer (dLoss/d(network output))");
+                }
+
+                /// <summary>Rejects values that share memory with the network and, when <see cref="CheckFinite"/> is on, NaN and infinities.</summary>
+                private void CheckValues(global::System.ReadOnlySpan<float> span, string name)
+                {
+                    CheckNotAliased(span, name);
+                    if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
+                }
 
                 private void EnsureCapacity(int batch)
                 {
