@@ -13,7 +13,8 @@ namespace TensorForge.Generator.Shapes
     /// The generator emits from the plan; the analyzer reports the diagnostics. Every problem is reported in one pass.</summary>
     internal static class ShapeInference
     {
-        private static readonly Regex ValidName = new Regex(@"^[A-Za-z0-9_.\-]{1,128}$", RegexOptions.CultureInvariant);
+        // \z, not $: "$" also matches before a final "\n", which let "fc1\n" through into generated comments and code.
+        private static readonly Regex ValidName = new Regex(@"^[A-Za-z0-9_.\-]{1,128}\z", RegexOptions.CultureInvariant);
 
         public static PlanResult Infer(NetworkDeclaration declaration)
         {

@@ -7,8 +7,8 @@ namespace TensorForge.Generator.Tests.Fuzzing;
 // WHENEVER A NEW LAYER KIND IS ADDED TO src/Generator/Layers/LayerRegistry.cs, ADD IT TO `LayerGenerators` BELOW, with its
 // arguments' valid and invalid values. FuzzCoverageTests fails while LayerRegistry.Kinds has a kind this file does not generate.
 
-/// <summary>CsCheck generators of random network declarations. Half are "sane" (drawn from values a user would write, so that
-/// many are valid and get run), half "wild" (sizes 0, negative, 1 and huge; NaN and infinite floats; missing, repeated or
+/// <summary>CsCheck generators of random network declarations. Each attribute is "sane" (drawn from values a user would write, so
+/// that many networks are valid and get run) or "wild" (sizes 0, negative, 1 and huge; NaN and infinite floats; missing, repeated or
 /// misplaced [Input]; unknown, duplicated and weird names; undefined enum casts; any optimizer/schedule combination).
 /// Class shapes: file-scoped, block or no namespace; nested in partial and non-partial classes, structs, records and
 /// interfaces; generic; records; static and non-partial classes; attributes split across two partial declarations.</summary>
@@ -29,7 +29,17 @@ internal static class DeclarationGenerator
             ["Softmax"] = wild => Plain("Softmax", wild),
         };
 
-    public static readonly Gen<FuzzDeclaration> Declaration = Gen.Bool.SelectMany(wild => DeclarationOf(wild));
+    /// <summary>A declaration whose attributes are wild with probability 0, 5, 20 or 100 % each: a mostly sane network with one
+    /// edge value is more telling (and more often valid, so it runs) than one that is wrong everywhere.</summary>
+    public static readonly Gen<FuzzDeclaration> Declaration = Gen.OneOf(0, 5, 20, 100).SelectMany(DeclarationOf);
+
+    /// <summary>The sane generator, or with <paramref name="percent"/> % probability the wild one.</summary>
+    private static Gen<T> Mixed<T>(int percent, Func<bool, Gen<T>> generator) => percent switch
+    {
+        0 => generator(false),
+        100 => generator(true),
+        _ => Gen.Frequency((100 - percent, (IGen<T>)generator(false)), (percent, generator(true))),
+    };
 
     // ---- values ---------------------------------------------------------------------------------------
 
@@ -51,18 +61,23 @@ internal static class DeclarationGenerator
     private static Gen<float> FloatOf(bool wild, params float[] sane)
         => wild ? Gen.Frequency((1, (IGen<float>)Gen.OneOf(sane)), (2, SpecialFloat)) : Gen.OneOf(sane);
 
-    /// <summary>Weird layer names: empty, spaces, quotes, unicode, newlines (also trailing, which a careless regex's <c>$</c>
-    /// accepts), 128/129/200 characters, XML and comment delimiters.</summary>
+    /// <summary>Names on the edge of the rule (1–128 of letters, digits, '_', '.', '-'): valid ones that look odd, and invalid
+    /// ones that a careless check lets through, such as a trailing newline (which a regex's <c>$</c> accepts).</summary>
+    public static readonly ImmutableArray<string> BorderlineNames = ImmutableArray.Create(
+        "fc1\n", "a\n", "fc1\r\n", "fc1\r", "fc1 ", " fc1", "fc1\u0085", "fc1\u2028", new string('a', 128), new string('b', 129),
+        "a.b-c_d", ".", "-", "..", "_", "0", "fc1.weight", "Dense1", "DENSE1");
+
+    /// <summary>Plainly invalid names: empty, spaces, quotes, unicode, newlines, 200 characters, XML and comment delimiters.</summary>
     public static readonly ImmutableArray<string> WeirdNames = ImmutableArray.Create(
-        "", " ", "a b", "fc\"1", "back\\slash", "ünïcødé", "网络", "line\nbreak", "fc1\n", "\n", "fc1\r\n", "\r", "fc1\u2028",
-        new string('a', 200), new string('a', 128), new string('b', 129), "a.b-c_d", "\t", "<b>&amp;</b>", "*/", "// c", "{0}",
-        "\0", "fc1 ", ".", "-", "..", "{", "\\u0041", "fc1\u0085", "😀");
+        "", " ", "a b", "fc\"1", "back\\slash", "ünïcødé", "网络", "line\nbreak", "\n", "\r", new string('a', 200), "\t",
+        "<b>&amp;</b>", "*/", "// c", "{0}", "\0", "{", "\\u0041", "😀", "\"); Evil(\"");
 
     private static Gen<string?> Name(bool wild) => wild
         ? Gen.Frequency(
-            (50, (IGen<string?>)Gen.Const((string?)null)),
+            (40, (IGen<string?>)Gen.Const((string?)null)),
             (15, Gen.OneOf<string?>("fc1", "fc2", "dense1", "dense2", "relu1", "x", "flatten1")),
-            (35, Gen.OneOf<string?>(WeirdNames.Cast<string?>().ToArray())))
+            (25, Gen.OneOf<string?>(BorderlineNames.Cast<string?>().ToArray())),
+            (20, Gen.OneOf<string?>(WeirdNames.Cast<string?>().ToArray())))
         : Gen.Frequency(
             (85, (IGen<string?>)Gen.Const((string?)null)),
             (15, Gen.Int[1, 999].Select(i => (string?)("layer_" + i.ToString(CultureInfo.InvariantCulture)))));
@@ -164,15 +179,15 @@ internal static class DeclarationGenerator
 
     // ---- the attribute list ---------------------------------------------------------------------------
 
-    private static Gen<ImmutableArray<FuzzAttribute>> AttributeList(bool wild) =>
-        from input in Input(wild)
+    private static Gen<ImmutableArray<FuzzAttribute>> AttributeList(int percent, bool wild) =>
+        from input in Mixed(percent, Input)
         from flattenFirst in Gen.Bool
-        from layers in Layer(wild).Array[0, wild ? 9 : 6]
+        from layers in Mixed(percent, Layer).Array[0, wild ? 9 : 6]
         from inputPlacement in wild ? Gen.Frequency((70, (IGen<int>)Gen.Const(0)), (10, Gen.Const(1)), (10, Gen.Const(2)), (10, Gen.Const(3))) : Gen.Const(0)
         from secondInput in Input(wild)
         from inputPosition in Gen.Int[0, 100]
-        from optimizers in Optimizer(wild).Array[wild ? 0 : 0, wild ? 2 : 1]
-        from schedules in Schedule(wild).Array[0, 1 + (wild ? 1 : 0)]
+        from optimizers in Mixed(percent, Optimizer).Array[0, wild ? 2 : 1]
+        from schedules in Mixed(percent, Schedule).Array[0, wild ? 2 : 1]
         from positions in Gen.Int[0, 1000].Array[4]
         select Arrange(wild, input, flattenFirst, layers, inputPlacement, secondInput, inputPosition, optimizers, schedules, positions);
 
@@ -217,7 +232,7 @@ internal static class DeclarationGenerator
     };
 
     private static Gen<FuzzContainer> Container(bool wild, int depth) =>
-        from keyword in wild ? Gen.OneOf("class", "class", "struct", "record", "record struct", "interface") : Gen.OneOf("class", "record")
+        from keyword in Gen.OneOf("class", "class", "struct", "record", "record struct", "interface")
         from isStatic in Gen.Int[0, 5]
         from accessibility in Gen.OneOf("public", "internal", "")
         from name in Gen.OneOf(ContainerNames)
@@ -229,7 +244,9 @@ internal static class DeclarationGenerator
 
     private static readonly string[] Constraints = { "", "where T : struct", "where T : notnull", "where T : unmanaged", "where T : new()" };
 
-    private static Gen<FuzzDeclaration> DeclarationOf(bool wild) =>
+    private static Gen<FuzzDeclaration> DeclarationOf(int percent) => DeclarationOf(percent, wild: percent >= 20);
+
+    private static Gen<FuzzDeclaration> DeclarationOf(int percent, bool wild) =>
         from ns in Gen.OneOf(NamespaceStyle.None, NamespaceStyle.Block, NamespaceStyle.FileScoped)
         from prefix in Gen.OneOf(NamespacePrefixes)
         from depth in wild ? Gen.Frequency((60, (IGen<int>)Gen.Const(0)), (25, Gen.Const(1)), (15, Gen.Const(2))) : Gen.Frequency((75, (IGen<int>)Gen.Const(0)), (25, Gen.Const(1)))
@@ -242,8 +259,8 @@ internal static class DeclarationGenerator
         from constraint in Gen.OneOf(Constraints)
         from name in Gen.OneOf(ClassNames)
         from partial in wild ? Gen.Frequency((90, (IGen<bool>)Gen.Const(true)), (10, Gen.Const(false))) : Gen.Const(true)
-        from network in NetworkArguments(wild)
-        from attributes in AttributeList(wild)
+        from network in Mixed(percent, NetworkArguments)
+        from attributes in AttributeList(percent, wild)
         from split in Gen.Frequency((70, (IGen<SplitStyle>)Gen.Const(SplitStyle.None)), (15, Gen.Const(SplitStyle.SameFile)), (15, Gen.Const(SplitStyle.TwoFiles)))
         from splitAt in Gen.Int[0, 100]
         select Build(ns, prefix, depth == 0 ? ImmutableArray<FuzzContainer>.Empty : depth == 1 ? ImmutableArray.Create(c0) : ImmutableArray.Create(c0, c1),

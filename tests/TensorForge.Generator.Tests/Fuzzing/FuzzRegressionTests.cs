@@ -21,4 +21,21 @@ public class FuzzRegressionTests
         Assert.True(compiler.Length == 0, TestCompilation.Describe(compiler));
         Assert.Single(result.GeneratedSources);
     }
+
+    /// <summary>The name rule's regex ended in <c>$</c>, which also matches before a final newline, so "fc1\n" was accepted
+    /// and the newline broke the generated layer comments into code (CS0116 and a cascade). Now TF0011.</summary>
+    [Theory]
+    [InlineData("fc1\\n")]
+    [InlineData("a\\n")]
+    public void ANameEndingInANewlineIsInvalid(string escapedName)
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify($$"""
+            using TensorForge;
+            [Network]
+            [Input(15)]
+            [Softmax({|TF0011:Name = "{{escapedName}}"|})]
+            public partial class Net;
+            """));
+        Assert.StartsWith("Layer name '", diagnostic.GetMessage());
+    }
 }

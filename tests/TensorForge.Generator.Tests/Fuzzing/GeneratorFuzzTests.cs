@@ -70,7 +70,14 @@ public class GeneratorFuzzTests
 
     private static string Report(FuzzFailure failure, string seed)
         => $"FAILED declaration {failure.Case.Id} (run seed {seed}; replay alone with TENSORFORGE_FUZZ_DECLARATION={failure.Case.Seed}):\n"
-            + failure.Problem + "\n" + failure.Case.Declaration.Describe(failure.Case.Id);
+            + Abbreviate(failure.Problem) + "\n" + failure.Case.Declaration.Describe(failure.Case.Id);
+
+    /// <summary>The first problems only: one broken generated line cascades into dozens of compiler errors.</summary>
+    private static string Abbreviate(string problems)
+    {
+        string[] lines = problems.Split('\n');
+        return lines.Length <= 8 ? problems : string.Join("\n", lines.Take(8)) + $"\n… and {lines.Length - 8} more lines";
+    }
 
     /// <summary>Greedy shrinking: keep applying the first simplification (drop an attribute, a container, the type parameters,
     /// the split, the namespace, the network's arguments…) after which the declaration, checked alone, still fails.</summary>
@@ -94,7 +101,7 @@ public class GeneratorFuzzTests
             }
         }
         IReadOnlyList<string> problems = FuzzRunner.CheckAlone(new FuzzCase(0, failure.Case.Seed, current));
-        return $"SHRUNK after {checks} checks (make it a test in Fuzzing/FuzzRegressionTests.cs):\n{string.Join("\n", problems)}\n{current.Describe(0)}";
+        return $"SHRUNK after {checks} checks (make it a test in Fuzzing/FuzzRegressionTests.cs):\n{Abbreviate(string.Join("\n", problems))}\n{current.Describe(0)}";
     }
 
     internal static IEnumerable<FuzzDeclaration> Simplifications(FuzzDeclaration d)
@@ -112,6 +119,7 @@ public class GeneratorFuzzTests
         if (d.TypeParameters.Length > 0) yield return d with { TypeParameters = ImmutableArray<string>.Empty, Constraints = "" };
         if (d.NetworkArguments.Length > 0) yield return d with { NetworkArguments = "" };
         if (d.Namespace != NamespaceStyle.Block) yield return d with { Namespace = NamespaceStyle.Block };
+        if (d.NamespacePrefix.Source != "Fuzz") yield return d with { NamespacePrefix = new Identifier("Fuzz", "Fuzz") };
         if (d.Keyword != "class") yield return d with { Keyword = "class" };
         if (d.Modifiers.Length > 0) yield return d with { Modifiers = "" };
         if (d.Name.Source != "Net") yield return d with { Name = new Identifier("Net", "Net") };
