@@ -100,49 +100,49 @@ namespace TensorForge.Kernels
             }
         }
 
-        private readonly struct ReLUBackwardOperator : IBinaryOperator
+        internal readonly struct ReLUBackwardOperator : IBinaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T y, T dy) where S : ISimdMath<T> where T : struct
                 => S.Select(S.GreaterThan(y, S.Zero), dy, S.Zero);
         }
 
-        private readonly struct LeakyReLUOperator(float slope) : IUnaryOperator
+        internal readonly struct LeakyReLUOperator(float slope) : IUnaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T x) where S : ISimdMath<T> where T : struct
                 => S.Select(S.GreaterThan(x, S.Zero), x, S.Multiply(x, S.Broadcast(slope)));
         }
 
-        private readonly struct LeakyReLUBackwardOperator(float slope) : IBinaryOperator
+        internal readonly struct LeakyReLUBackwardOperator(float slope) : IBinaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T x, T dy) where S : ISimdMath<T> where T : struct
                 => S.Select(S.GreaterThan(x, S.Zero), dy, S.Multiply(dy, S.Broadcast(slope)));
         }
 
-        private readonly struct SigmoidBackwardOperator : IBinaryOperator
+        internal readonly struct SigmoidBackwardOperator : IBinaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T y, T dy) where S : ISimdMath<T> where T : struct
                 => S.Multiply(dy, S.Multiply(y, S.Subtract(S.Broadcast(1f), y)));
         }
 
-        private readonly struct TanhBackwardOperator : IBinaryOperator
+        internal readonly struct TanhBackwardOperator : IBinaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T y, T dy) where S : ISimdMath<T> where T : struct
                 => S.Multiply(dy, S.MultiplyAdd(S.Subtract(S.Zero, y), y, S.Broadcast(1f)));
         }
 
-        private readonly struct GeluOperator : IUnaryOperator
+        internal readonly struct GeluOperator : IUnaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T x) where S : ISimdMath<T> where T : struct
                 => S.Multiply(x, NormalDistribution.Cdf<S, T>(x));
         }
 
-        private readonly struct GeluBackwardOperator : IBinaryOperator
+        internal readonly struct GeluBackwardOperator : IBinaryOperator
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public T Invoke<S, T>(T x, T dy) where S : ISimdMath<T> where T : struct

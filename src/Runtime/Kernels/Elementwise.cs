@@ -63,6 +63,7 @@ namespace TensorForge.Kernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Unary<TOp, S, T>(float* x, float* y, int n, TOp op)
             where TOp : struct, IUnaryOperator where S : ISimdMath<T> where T : struct
         {
@@ -73,6 +74,7 @@ namespace TensorForge.Kernels
             S.Store(last, y + n - w);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Binary<TOp, S, T>(float* x, float* y, float* z, int n, TOp op)
             where TOp : struct, IBinaryOperator where S : ISimdMath<T> where T : struct
         {
