@@ -23,6 +23,23 @@ namespace TensorForge.Generator.Layers
             _ => $"{NetworkNames.Kernels}.Activations.{kind}({x}, {y});",
         };
 
+        /// <summary>x += bias, then y = f(x), in one pass per row (Epilogue kernels: same bits as Bias.Add then the activation).
+        /// For ReLU, sigmoid and tanh y may be x itself.</summary>
+        public static string BiasForward(ActivationKind kind, string x, string bias, string y, string rows, int cols, float slope) => kind switch
+        {
+            ActivationKind.ReLU when x == y => $"{NetworkNames.Kernels}.Epilogue.BiasReLU({x}, {bias}, {rows}, {cols});",
+            ActivationKind.LeakyReLU => $"{NetworkNames.Kernels}.Epilogue.BiasLeakyReLU({x}, {bias}, {y}, {rows}, {cols}, {Literal.Float(slope)});",
+            _ => $"{NetworkNames.Kernels}.Epilogue.Bias{kind}({x}, {bias}, {y}, {rows}, {cols});",
+        };
+
+        /// <summary>dx = f'(·) ⊙ dy and biasGradient += Σ_rows dx, in one pass per row.</summary>
+        public static string BackwardBiasGradient(ActivationKind kind, string x, string y, string dy, string dx, string biasGradient, string rows, int cols, float slope) => kind switch
+        {
+            ActivationKind.LeakyReLU => $"{NetworkNames.Kernels}.Epilogue.LeakyReLUBackwardBiasGradient({x}, {dy}, {dx}, {biasGradient}, {rows}, {cols}, {Literal.Float(slope)});",
+            ActivationKind.Gelu => $"{NetworkNames.Kernels}.Epilogue.GeluBackwardBiasGradient({x}, {dy}, {dx}, {biasGradient}, {rows}, {cols});",
+            _ => $"{NetworkNames.Kernels}.Epilogue.{kind}BackwardBiasGradient({y}, {dy}, {dx}, {biasGradient}, {rows}, {cols});",
+        };
+
         /// <summary>dx = f'(·) ⊙ dy, from the input x or the output y as the activation needs.</summary>
         public static string Backward(ActivationKind kind, string x, string y, string dy, string dx, float slope) => kind switch
         {

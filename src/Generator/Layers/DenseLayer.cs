@@ -70,13 +70,16 @@ namespace TensorForge.Generator.Layers
         public override void EmitForward(SourceWriter writer, ForwardContext context)
         {
             string z = $"affine{context.Index}";
+            string y = KeepsPreActivation ? context.Output : z;
             writer.Line($"var {z} = {(KeepsPreActivation ? context.Scratch(PreActivationBuffer) : context.Output)};");
             writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedB({context.Input}, {Slice("parameters", Weight)}, {z}, batch, {InFeatures}, {Units});");
-            if (BiasTensor is { } bias) writer.Line($"{NetworkNames.Kernels}.Bias.Add({z}, {Slice("parameters", bias)}, batch, {Units});");
-            if (Activation != ActivationKind.None)
+            if (BiasTensor is { } bias && Activation != ActivationKind.None)
             {
-                writer.Line(ActivationCalls.Forward(Activation, z, KeepsPreActivation ? context.Output : z, ActivationCalls.DefaultLeakySlope));
+                writer.Line(ActivationCalls.BiasForward(Activation, z, Slice("parameters", bias), y, "batch", Units, ActivationCalls.DefaultLeakySlope));
+                return;
             }
+            if (BiasTensor is { } onlyBias) writer.Line($"{NetworkNames.Kernels}.Bias.Add({z}, {Slice("parameters", onlyBias)}, batch, {Units});");
+            if (Activation != ActivationKind.None) writer.Line(ActivationCalls.Forward(Activation, z, y, ActivationCalls.DefaultLeakySlope));
         }
 
         public override void EmitBackward(SourceWriter writer, BackwardContext context)
@@ -87,10 +90,15 @@ namespace TensorForge.Generator.Layers
                 dz = $"activationGradient{context.Index}";
                 writer.Line($"var {dz} = {context.Scratch(ActivationGradientBuffer)};");
                 string x = KeepsPreActivation ? context.Scratch(PreActivationBuffer) : "";
-                writer.Line(ActivationCalls.Backward(Activation, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
+                writer.Line(BiasTensor is { } fusedBias
+                    ? ActivationCalls.BackwardBiasGradient(Activation, x, context.Output, context.OutputGradient, dz, Slice("gradients", fusedBias), "batch", Units, ActivationCalls.DefaultLeakySlope)
+                    : ActivationCalls.Backward(Activation, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
+            }
+            else if (BiasTensor is { } bias)
+            {
+                writer.Line($"{NetworkNames.Kernels}.Bias.AccumulateGradient({dz}, {Slice("gradients", bias)}, batch, {Units});");
             }
             writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedA({dz}, {context.Input}, {Slice("gradients", Weight)}, {Units}, batch, {InFeatures}, accumulate: true);");
-            if (BiasTensor is { } bias) writer.Line($"{NetworkNames.Kernels}.Bias.AccumulateGradient({dz}, {Slice("gradients", bias)}, batch, {Units});");
             context.EmitInputGradient(writer,
                 $"{NetworkNames.Kernels}.Gemm.Multiply({dz}, {Slice("parameters", Weight)}, {context.InputGradient}, batch, {Units}, {InFeatures});");
         }

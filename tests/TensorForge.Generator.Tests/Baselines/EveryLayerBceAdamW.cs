@@ -189,8 +189,7 @@ namespace Samples.Zoo
             var output7 = _layer7Output.Span.Slice(0, batch * 32);
             var affine7 = _layer7PreActivation.Span.Slice(0, batch * 32);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(output5, parameters.Slice(0, 512), affine7, batch, 16, 32);
-            global::TensorForge.Kernels.Bias.Add(affine7, parameters.Slice(512, 32), batch, 32);
-            global::TensorForge.Kernels.Activations.Gelu(affine7, output7);
+            global::TensorForge.Kernels.Epilogue.BiasGelu(affine7, parameters.Slice(512, 32), output7, batch, 32);
 
             // dense2: Dense, LeakyReLU [32] -> [16] · 512 parameters
             var output8 = _layer8Output.Span.Slice(0, batch * 16);
@@ -258,8 +257,7 @@ namespace Samples.Zoo
             var output7 = _layer7Output.Span.Slice(0, batch * 32);
             var affine7 = _layer7PreActivation.Span.Slice(0, batch * 32);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(output5, parameters.Slice(0, 512), affine7, batch, 16, 32);
-            global::TensorForge.Kernels.Bias.Add(affine7, parameters.Slice(512, 32), batch, 32);
-            global::TensorForge.Kernels.Activations.Gelu(affine7, output7);
+            global::TensorForge.Kernels.Epilogue.BiasGelu(affine7, parameters.Slice(512, 32), output7, batch, 32);
 
             // dense2: Dense, LeakyReLU [32] -> [16] · 512 parameters
             var output8 = _layer8Output.Span.Slice(0, batch * 16);
@@ -299,8 +297,8 @@ namespace Samples.Zoo
 
             // head: Dense [16] -> [3] · 51 parameters
             var inputGradient10 = _layer9OutputGradient.Span.Slice(0, batch * 16);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer9Output.Span.Slice(0, batch * 16), gradients.Slice(1056, 48), 3, batch, 16, accumulate: true);
             global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(1104, 3), batch, 3);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer9Output.Span.Slice(0, batch * 16), gradients.Slice(1056, 48), 3, batch, 16, accumulate: true);
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(1056, 48), inputGradient10, batch, 3, 16);
 
             // dropout1: Dropout(0.5) [16] -> [16]
@@ -317,9 +315,8 @@ namespace Samples.Zoo
             // dense1: Dense, Gelu [16] -> [32] · 544 parameters
             var inputGradient7 = inputGradient.IsEmpty ? default(global::System.Span<float>) : _layer6OutputGradient.Span.Slice(0, batch * 16);
             var activationGradient7 = _layer7ActivationGradient.Span.Slice(0, batch * 32);
-            global::TensorForge.Kernels.Activations.GeluBackward(_layer7PreActivation.Span.Slice(0, batch * 32), inputGradient8, activationGradient7);
+            global::TensorForge.Kernels.Epilogue.GeluBackwardBiasGradient(_layer7PreActivation.Span.Slice(0, batch * 32), inputGradient8, activationGradient7, gradients.Slice(512, 32), batch, 32);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient7, _layer5Output.Span.Slice(0, batch * 16), gradients.Slice(0, 512), 32, batch, 16, accumulate: true);
-            global::TensorForge.Kernels.Bias.AccumulateGradient(activationGradient7, gradients.Slice(512, 32), batch, 32);
             if (!inputGradient.IsEmpty)
             {
                 global::TensorForge.Kernels.Gemm.Multiply(activationGradient7, parameters.Slice(0, 512), inputGradient7, batch, 32, 16);

@@ -108,8 +108,7 @@ namespace Samples.Inference
             var output0 = _layer0Output.Span.Slice(0, batch * 8);
             var affine0 = output0;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(input, parameters.Slice(0, 128), affine0, batch, 16, 8);
-            global::TensorForge.Kernels.Bias.Add(affine0, parameters.Slice(128, 8), batch, 8);
-            global::TensorForge.Kernels.Activations.Tanh(affine0, affine0);
+            global::TensorForge.Kernels.Epilogue.BiasTanh(affine0, parameters.Slice(128, 8), affine0, batch, 8);
 
             // code: Dense [8] -> [4] · 36 parameters
             var output1 = _layer1Output.Span.Slice(0, batch * 4);

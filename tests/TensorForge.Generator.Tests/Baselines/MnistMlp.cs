@@ -150,8 +150,7 @@ namespace Samples
             var output1 = _layer1Output.Span.Slice(0, batch * 128);
             var affine1 = output1;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(input, parameters.Slice(0, 100352), affine1, batch, 784, 128);
-            global::TensorForge.Kernels.Bias.Add(affine1, parameters.Slice(100352, 128), batch, 128);
-            global::TensorForge.Kernels.Activations.ReLU(affine1, affine1);
+            global::TensorForge.Kernels.Epilogue.BiasReLU(affine1, parameters.Slice(100352, 128), batch, 128);
 
             // dropout1: Dropout(0.1) [128] -> [128]
             // (a view of its input: nothing to compute)
@@ -160,8 +159,7 @@ namespace Samples
             var output3 = _layer3Output.Span.Slice(0, batch * 64);
             var affine3 = output3;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(output1, parameters.Slice(100480, 8192), affine3, batch, 128, 64);
-            global::TensorForge.Kernels.Bias.Add(affine3, parameters.Slice(108672, 64), batch, 64);
-            global::TensorForge.Kernels.Activations.ReLU(affine3, affine3);
+            global::TensorForge.Kernels.Epilogue.BiasReLU(affine3, parameters.Slice(108672, 64), batch, 64);
 
             // fc3: Dense [64] -> [10] · 650 parameters
             var output4 = _layer4Output.Span.Slice(0, batch * 10);
@@ -196,8 +194,7 @@ namespace Samples
             var output1 = _layer1Output.Span.Slice(0, batch * 128);
             var affine1 = output1;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(cachedInput, parameters.Slice(0, 100352), affine1, batch, 784, 128);
-            global::TensorForge.Kernels.Bias.Add(affine1, parameters.Slice(100352, 128), batch, 128);
-            global::TensorForge.Kernels.Activations.ReLU(affine1, affine1);
+            global::TensorForge.Kernels.Epilogue.BiasReLU(affine1, parameters.Slice(100352, 128), batch, 128);
 
             // dropout1: Dropout(0.1) [128] -> [128]
             var output2 = _layer2Output.Span.Slice(0, batch * 128);
@@ -207,8 +204,7 @@ namespace Samples
             var output3 = _layer3Output.Span.Slice(0, batch * 64);
             var affine3 = output3;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(output2, parameters.Slice(100480, 8192), affine3, batch, 128, 64);
-            global::TensorForge.Kernels.Bias.Add(affine3, parameters.Slice(108672, 64), batch, 64);
-            global::TensorForge.Kernels.Activations.ReLU(affine3, affine3);
+            global::TensorForge.Kernels.Epilogue.BiasReLU(affine3, parameters.Slice(108672, 64), batch, 64);
 
             // fc3: Dense [64] -> [10] · 650 parameters
             var output4 = _layer4Output.Span.Slice(0, batch * 10);
@@ -238,16 +234,15 @@ namespace Samples
 
             // fc3: Dense [64] -> [10] · 650 parameters
             var inputGradient4 = _layer3OutputGradient.Span.Slice(0, batch * 64);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer3Output.Span.Slice(0, batch * 64), gradients.Slice(108736, 640), 10, batch, 64, accumulate: true);
             global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(109376, 10), batch, 10);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer3Output.Span.Slice(0, batch * 64), gradients.Slice(108736, 640), 10, batch, 64, accumulate: true);
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(108736, 640), inputGradient4, batch, 10, 64);
 
             // fc2: Dense, ReLU [128] -> [64] · 8,256 parameters
             var inputGradient3 = _layer2OutputGradient.Span.Slice(0, batch * 128);
             var activationGradient3 = _layer3ActivationGradient.Span.Slice(0, batch * 64);
-            global::TensorForge.Kernels.Activations.ReLUBackward(_layer3Output.Span.Slice(0, batch * 64), inputGradient4, activationGradient3);
+            global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer3Output.Span.Slice(0, batch * 64), inputGradient4, activationGradient3, gradients.Slice(108672, 64), batch, 64);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient3, _layer2Output.Span.Slice(0, batch * 128), gradients.Slice(100480, 8192), 64, batch, 128, accumulate: true);
-            global::TensorForge.Kernels.Bias.AccumulateGradient(activationGradient3, gradients.Slice(108672, 64), batch, 64);
             global::TensorForge.Kernels.Gemm.Multiply(activationGradient3, parameters.Slice(100480, 8192), inputGradient3, batch, 64, 128);
 
             // dropout1: Dropout(0.1) [128] -> [128]
@@ -256,9 +251,8 @@ namespace Samples
 
             // fc1: Dense, ReLU [784] -> [128] · 100,480 parameters
             var activationGradient1 = _layer1ActivationGradient.Span.Slice(0, batch * 128);
-            global::TensorForge.Kernels.Activations.ReLUBackward(_layer1Output.Span.Slice(0, batch * 128), inputGradient2, activationGradient1);
+            global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer1Output.Span.Slice(0, batch * 128), inputGradient2, activationGradient1, gradients.Slice(100352, 128), batch, 128);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _input.Span.Slice(0, batch * 784), gradients.Slice(0, 100352), 128, batch, 784, accumulate: true);
-            global::TensorForge.Kernels.Bias.AccumulateGradient(activationGradient1, gradients.Slice(100352, 128), batch, 128);
             if (!inputGradient.IsEmpty)
             {
                 global::TensorForge.Kernels.Gemm.Multiply(activationGradient1, parameters.Slice(0, 100352), inputGradient, batch, 128, 784);

@@ -139,15 +139,13 @@ namespace Samples.Regression
             var output0 = _layer0Output.Span.Slice(0, batch * 32);
             var affine0 = output0;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(input, parameters.Slice(0, 416), affine0, batch, 13, 32);
-            global::TensorForge.Kernels.Bias.Add(affine0, parameters.Slice(416, 32), batch, 32);
-            global::TensorForge.Kernels.Activations.ReLU(affine0, affine0);
+            global::TensorForge.Kernels.Epilogue.BiasReLU(affine0, parameters.Slice(416, 32), batch, 32);
 
             // dense2: Dense, Sigmoid [32] -> [16] · 528 parameters
             var output1 = _layer1Output.Span.Slice(0, batch * 16);
             var affine1 = output1;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(output0, parameters.Slice(448, 512), affine1, batch, 32, 16);
-            global::TensorForge.Kernels.Bias.Add(affine1, parameters.Slice(960, 16), batch, 16);
-            global::TensorForge.Kernels.Activations.Sigmoid(affine1, affine1);
+            global::TensorForge.Kernels.Epilogue.BiasSigmoid(affine1, parameters.Slice(960, 16), affine1, batch, 16);
 
             // dense3: Dense [16] -> [1] · 17 parameters
             var output2 = _layer2Output.Span.Slice(0, batch * 1);
@@ -179,15 +177,13 @@ namespace Samples.Regression
             var output0 = _layer0Output.Span.Slice(0, batch * 32);
             var affine0 = output0;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(cachedInput, parameters.Slice(0, 416), affine0, batch, 13, 32);
-            global::TensorForge.Kernels.Bias.Add(affine0, parameters.Slice(416, 32), batch, 32);
-            global::TensorForge.Kernels.Activations.ReLU(affine0, affine0);
+            global::TensorForge.Kernels.Epilogue.BiasReLU(affine0, parameters.Slice(416, 32), batch, 32);
 
             // dense2: Dense, Sigmoid [32] -> [16] · 528 parameters
             var output1 = _layer1Output.Span.Slice(0, batch * 16);
             var affine1 = output1;
             global::TensorForge.Kernels.Gemm.MultiplyTransposedB(output0, parameters.Slice(448, 512), affine1, batch, 32, 16);
-            global::TensorForge.Kernels.Bias.Add(affine1, parameters.Slice(960, 16), batch, 16);
-            global::TensorForge.Kernels.Activations.Sigmoid(affine1, affine1);
+            global::TensorForge.Kernels.Epilogue.BiasSigmoid(affine1, parameters.Slice(960, 16), affine1, batch, 16);
 
             // dense3: Dense [16] -> [1] · 17 parameters
             var output2 = _layer2Output.Span.Slice(0, batch * 1);
@@ -217,23 +213,21 @@ namespace Samples.Regression
 
             // dense3: Dense [16] -> [1] · 17 parameters
             var inputGradient2 = _layer1OutputGradient.Span.Slice(0, batch * 16);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer1Output.Span.Slice(0, batch * 16), gradients.Slice(976, 16), 1, batch, 16, accumulate: true);
             global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(992, 1), batch, 1);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer1Output.Span.Slice(0, batch * 16), gradients.Slice(976, 16), 1, batch, 16, accumulate: true);
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(976, 16), inputGradient2, batch, 1, 16);
 
             // dense2: Dense, Sigmoid [32] -> [16] · 528 parameters
             var inputGradient1 = _layer0OutputGradient.Span.Slice(0, batch * 32);
             var activationGradient1 = _layer1ActivationGradient.Span.Slice(0, batch * 16);
-            global::TensorForge.Kernels.Activations.SigmoidBackward(_layer1Output.Span.Slice(0, batch * 16), inputGradient2, activationGradient1);
+            global::TensorForge.Kernels.Epilogue.SigmoidBackwardBiasGradient(_layer1Output.Span.Slice(0, batch * 16), inputGradient2, activationGradient1, gradients.Slice(960, 16), batch, 16);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _layer0Output.Span.Slice(0, batch * 32), gradients.Slice(448, 512), 16, batch, 32, accumulate: true);
-            global::TensorForge.Kernels.Bias.AccumulateGradient(activationGradient1, gradients.Slice(960, 16), batch, 16);
             global::TensorForge.Kernels.Gemm.Multiply(activationGradient1, parameters.Slice(448, 512), inputGradient1, batch, 16, 32);
 
             // dense1: Dense, ReLU [13] -> [32] · 448 parameters
             var activationGradient0 = _layer0ActivationGradient.Span.Slice(0, batch * 32);
-            global::TensorForge.Kernels.Activations.ReLUBackward(_layer0Output.Span.Slice(0, batch * 32), inputGradient1, activationGradient0);
+            global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer0Output.Span.Slice(0, batch * 32), inputGradient1, activationGradient0, gradients.Slice(416, 32), batch, 32);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient0, _input.Span.Slice(0, batch * 13), gradients.Slice(0, 416), 32, batch, 13, accumulate: true);
-            global::TensorForge.Kernels.Bias.AccumulateGradient(activationGradient0, gradients.Slice(416, 32), batch, 32);
             if (!inputGradient.IsEmpty)
             {
                 global::TensorForge.Kernels.Gemm.Multiply(activationGradient0, parameters.Slice(0, 416), inputGradient, batch, 32, 13);

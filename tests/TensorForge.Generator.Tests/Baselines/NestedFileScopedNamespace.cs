@@ -130,8 +130,7 @@ namespace Contoso.Models
                     var output0 = _layer0Output.Span.Slice(0, batch * 8);
                     var affine0 = output0;
                     global::TensorForge.Kernels.Gemm.MultiplyTransposedB(input, parameters.Slice(0, 32), affine0, batch, 4, 8);
-                    global::TensorForge.Kernels.Bias.Add(affine0, parameters.Slice(32, 8), batch, 8);
-                    global::TensorForge.Kernels.Activations.ReLU(affine0, affine0);
+                    global::TensorForge.Kernels.Epilogue.BiasReLU(affine0, parameters.Slice(32, 8), batch, 8);
 
                     // dense2: Dense [8] -> [3] · 27 parameters
                     var output1 = _layer1Output.Span.Slice(0, batch * 3);
@@ -163,8 +162,7 @@ namespace Contoso.Models
                     var output0 = _layer0Output.Span.Slice(0, batch * 8);
                     var affine0 = output0;
                     global::TensorForge.Kernels.Gemm.MultiplyTransposedB(cachedInput, parameters.Slice(0, 32), affine0, batch, 4, 8);
-                    global::TensorForge.Kernels.Bias.Add(affine0, parameters.Slice(32, 8), batch, 8);
-                    global::TensorForge.Kernels.Activations.ReLU(affine0, affine0);
+                    global::TensorForge.Kernels.Epilogue.BiasReLU(affine0, parameters.Slice(32, 8), batch, 8);
 
                     // dense2: Dense [8] -> [3] · 27 parameters
                     var output1 = _layer1Output.Span.Slice(0, batch * 3);
@@ -194,15 +192,14 @@ namespace Contoso.Models
 
                     // dense2: Dense [8] -> [3] · 27 parameters
                     var inputGradient1 = _layer0OutputGradient.Span.Slice(0, batch * 8);
-                    global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer0Output.Span.Slice(0, batch * 8), gradients.Slice(40, 24), 3, batch, 8, accumulate: true);
                     global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(64, 3), batch, 3);
+                    global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer0Output.Span.Slice(0, batch * 8), gradients.Slice(40, 24), 3, batch, 8, accumulate: true);
                     global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(40, 24), inputGradient1, batch, 3, 8);
 
                     // dense1: Dense, ReLU [4] -> [8] · 40 parameters
                     var activationGradient0 = _layer0ActivationGradient.Span.Slice(0, batch * 8);
-                    global::TensorForge.Kernels.Activations.ReLUBackward(_layer0Output.Span.Slice(0, batch * 8), inputGradient1, activationGradient0);
+                    global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer0Output.Span.Slice(0, batch * 8), inputGradient1, activationGradient0, gradients.Slice(32, 8), batch, 8);
                     global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient0, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 32), 8, batch, 4, accumulate: true);
-                    global::TensorForge.Kernels.Bias.AccumulateGradient(activationGradient0, gradients.Slice(32, 8), batch, 8);
                     if (!inputGradient.IsEmpty)
                     {
                         global::TensorForge.Kernels.Gemm.Multiply(activationGradient0, parameters.Slice(0, 32), inputGradient, batch, 8, 4);

@@ -164,8 +164,8 @@ partial class Iris : global::TensorForge.IClassifierNetwork
         var gradients = _gradients.Span;
 
         // dense1: Dense [4] -> [3] · 15 parameters
-        global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 12), 3, batch, 4, accumulate: true);
         global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(12, 3), batch, 3);
+        global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 12), 3, batch, 4, accumulate: true);
         if (!inputGradient.IsEmpty)
         {
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(0, 12), inputGradient, batch, 3, 4);
