@@ -33,6 +33,9 @@ namespace TensorForge.Kernels
         /// <summary>Widest vector, in floats, of any width the engine may pick (sizes the per-thread scratch).</summary>
         private const int MaxVectorCount = 16;
         private const int TileFloats = MR * 2 * MaxVectorCount;
+        /// <summary>A block of A is packed when the block has at least this many panels to reuse it for; below that the
+        /// copy costs more than the strided reads it saves.</summary>
+        private const int PackAFromPanels = 4;
 
         [ThreadStatic] private static float[]? t_scratch;
 
@@ -57,7 +60,7 @@ namespace TensorForge.Kernels
             float[]? buffer = t_scratch;
             if (buffer is null)
             {
-                buffer = GC.AllocateUninitializedArray<float>(KC * NC + TileFloats + 16, pinned: true);
+                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * KC + TileFloats + 16, pinned: true);
                 t_scratch = buffer;
             }
             nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
@@ -69,7 +72,8 @@ namespace TensorForge.Kernels
             where S : ISimdMath<T> where T : struct
         {
             float* packedB = scratch;
-            float* tile = scratch + KC * NC;
+            float* packedA = scratch + KC * NC;
+            float* tile = packedA + MC * KC;
             for (int jc = 0; jc < cols; jc += NC)
             {
                 int nc = Math.Min(NC, cols - jc);
@@ -83,37 +87,88 @@ namespace TensorForge.Kernels
                     PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
                     // Later depth blocks add to what the earlier ones wrote.
                     bool add = accumulate || pc > 0;
+                    bool packA = nc >= PackAFromPanels * 2 * S.Count;
                     for (int ic = 0; ic < rows; ic += MC)
                     {
                         int mc = Math.Min(MC, rows - ic);
-                        Block<S, T>(a + ic * aRowStride + pc * aKStride, aRowStride, aKStride, packedB, kc, nc,
-                            c + ic * cRowStride + jc * cColStride, cRowStride, cColStride, mc, add, tile);
+                        float* block = a + ic * aRowStride + pc * aKStride;
+                        if (packA)
+                        {
+                            PackA(block, aRowStride, aKStride, mc, kc, packedA);
+                            Block<S, T>(packedA, 1, MR, MR * kc, packedB, kc, nc,
+                                c + ic * cRowStride + jc * cColStride, cRowStride, cColStride, mc, add, tile);
+                        }
+                        else
+                        {
+                            Block<S, T>(block, aRowStride, aKStride, MR * aRowStride, packedB, kc, nc,
+                                c + ic * cRowStride + jc * cColStride, cRowStride, cColStride, mc, add, tile);
+                        }
                     }
                 }
             }
         }
 
-        /// <summary>One mc × nc block of C from a strip of A and the packed B: strips of MR rows, then smaller strips
-        /// (4, 2, 1) for the remainder, so that no row of A beyond the matrix is ever read.</summary>
-        private static void Block<S, T>(float* a, nint aRowStride, nint aKStride, float* packedB, int kc, int nc,
+        /// <summary>One mc × nc block of C from a block of A and the packed B: strips of MR rows, then smaller strips
+        /// (4, 2, 1) for the remainder, so that no row of A beyond the matrix is ever read. Row i of the block starts at
+        /// a + (i / MR)·stripStride + (i mod MR)·aRowStride: A in place (stripStride = MR·aRowStride) or packed.</summary>
+        private static void Block<S, T>(float* a, nint aRowStride, nint aKStride, nint stripStride, float* packedB, int kc, int nc,
             float* c, nint cRowStride, nint cColStride, int mc, bool add, float* tile)
             where S : ISimdMath<T> where T : struct
         {
             int i = 0;
             for (; i + MR <= mc; i += MR)
-                Strip<S, T, Rows8>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                Strip<S, T, Rows8>(a + i / MR * stripStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+            float* rest = a + i / MR * stripStride;
             if (i + 4 <= mc)
             {
-                Strip<S, T, Rows4>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                Strip<S, T, Rows4>(rest, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                rest += 4 * aRowStride;
                 i += 4;
             }
             if (i + 2 <= mc)
             {
-                Strip<S, T, Rows2>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                Strip<S, T, Rows2>(rest, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                rest += 2 * aRowStride;
                 i += 2;
             }
             if (i < mc)
-                Strip<S, T, Rows1>(a + i * aRowStride, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+                Strip<S, T, Rows1>(rest, aRowStride, aKStride, packedB, kc, nc, c + i * cRowStride, cRowStride, cColStride, add, tile);
+        }
+
+        /// <summary>Packs A(r, p) for r &lt; mc, p &lt; kc into strips of MR rows, each kc steps of MR contiguous floats
+        /// (row-within-strip stride 1, step stride MR); the last strip is zero-padded. The micro-kernel then broadcasts
+        /// from one sequential stream instead of MR rows a row stride apart — with a row stride of 4 KiB (k = 1024) those
+        /// rows all fall in one L1 set and evict each other.</summary>
+        private static void PackA(float* a, nint aRowStride, nint aKStride, int mc, int kc, float* packed)
+        {
+            for (int i = 0; i < mc; i += MR)
+            {
+                float* source = a + i * aRowStride;
+                float* strip = packed + i * kc;
+                int rows = Math.Min(MR, mc - i);
+                int p = 0;
+                if (rows == MR && aKStride == 1 && Transpose8x8.IsSupported)
+                {
+                    // Rows contiguous along k: transpose 8 × 8 blocks.
+                    for (; p + 8 <= kc; p += 8)
+                        Transpose8x8.Run(source + p, aRowStride, strip + p * MR, MR, add: false);
+                }
+                else if (rows == MR && aRowStride == 1 && Vector256.IsHardwareAccelerated)
+                {
+                    // A transposed operand: the MR rows of one step are already contiguous.
+                    for (; p < kc; p++)
+                        Vector256.Store(Vector256.Load(source + p * aKStride), strip + p * MR);
+                }
+                for (; p < kc; p++)
+                {
+                    float* step = strip + p * MR;
+                    int r = 0;
+                    for (; r < rows; r++)
+                        step[r] = source[r * aRowStride + p * aKStride];
+                    for (; r < MR; r++)
+                        step[r] = 0f;
+                }
+            }
         }
 
         /// <summary>R rows of C across the block's panels. Full panels of a row-major C go straight to C; edge panels and

@@ -21,6 +21,8 @@ public class GemmTests
         // column remainders, and just past their limits.
         (2, 50, 127), (5, 300, 1000), (9, 300, 1000), (16, 1024, 100), (17, 600, 500), (20, 9, 61), (32, 600, 500), (32, 512, 512),
         (33, 100, 100),
+        // Blocks of A packed (≥ 4 panels of B per block) with 7, 3 and 6 rows left over after whole strips.
+        (199, 64, 160), (203, 64, 160), (150, 300, 256),
     ];
 
     public static TheoryData<Layout, int> LayoutsAndWidths()
