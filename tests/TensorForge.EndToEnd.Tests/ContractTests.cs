@@ -210,6 +210,24 @@ public class ContractTests
     }
 
     [Fact]
+    public void TrainStep_ignores_gradients_left_by_an_earlier_Backward()
+    {
+        // TrainStep overwrites the gradients instead of zeroing them first; stale ones must not leak into the update.
+        // (A network without dropout: a ForwardTrain would otherwise advance the dropout stream.)
+        float[] input = TestData.Uniform(4 * CrossEntropyNet.InputSize, seed: 3);
+        int[] labels = TestData.Labels(4, 3, seed: 4);
+        var dirty = new CrossEntropyNet(5);
+        var clean = new CrossEntropyNet(5);
+        dirty.ForwardTrain(input, new float[12]);
+        dirty.Backward(TestData.Uniform(12, seed: 6), Span<float>.Empty);
+        Assert.Contains(dirty.Gradients.ToArray(), g => g != 0f);
+
+        Assert.Equal(clean.TrainStep(input, labels), dirty.TrainStep(input, labels));
+        Assert.True(dirty.Gradients.SequenceEqual(clean.Gradients));
+        Assert.True(dirty.Parameters.SequenceEqual(clean.Parameters));
+    }
+
+    [Fact]
     public void Schedule_drives_the_learning_rate_per_step()
     {
         var network = new MnistMlp();

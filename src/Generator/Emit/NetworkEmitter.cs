@@ -435,11 +435,13 @@ namespace TensorForge.Generator.Emit
                     _w.Line($"if (!inputGradient.IsEmpty) {Runtime}.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));");
                     _w.Line("CheckValues(outputGradient, nameof(outputGradient));");
                     _w.Line("CheckNotAliased(inputGradient, nameof(inputGradient));");
-                    _w.Line("RunBackward(outputGradient, inputGradient, batch);");
+                    _w.Line("RunBackward(outputGradient, inputGradient, batch, accumulate: true);");
                 });
                 _w.Line();
 
-                _w.Block($"private void RunBackward({ReadOnlySpan} outputGradient, {Span} inputGradient, int batch)", EmitBackwardBody);
+                _w.Line("/// <summary>The backward pass. Parameter gradients are added to <see cref=\"Gradients\"/> when <paramref name=\"accumulate\"/>");
+                _w.Line("/// is true and overwrite them when false (TrainStep: no separate pass to zero them).</summary>");
+                _w.Block($"private void RunBackward({ReadOnlySpan} outputGradient, {Span} inputGradient, int batch, bool accumulate)", EmitBackwardBody);
                 _w.Line();
 
                 _w.Line("/// <summary>Sets every gradient to zero.</summary>");
@@ -524,11 +526,10 @@ namespace TensorForge.Generator.Emit
 
                 void Epilogue(string lossCall)
                 {
-                    _w.Line("ZeroGradients();");
                     _w.Line("RunForwardTrain(input, batch);");
                     _w.Line($"var lossGradient = {lossGradient};");
                     _w.Line($"float loss = {lossCall};");
-                    _w.Line($"RunBackward(lossGradient, default({Span}), batch);");
+                    _w.Line($"RunBackward(lossGradient, default({Span}), batch, accumulate: false);");
                     _w.Line("Step();");
                     _w.Line("return loss;");
                 }

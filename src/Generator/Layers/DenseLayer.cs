@@ -85,6 +85,8 @@ namespace TensorForge.Generator.Layers
         public override void EmitBackward(SourceWriter writer, BackwardContext context)
         {
             string dz = context.OutputGradient;
+            // The bias gradient kernels add; the weight gradient GEMM overwrites or adds as asked.
+            if (BiasTensor is { } clearedBias) writer.Line($"if (!{context.Accumulate}) {Slice("gradients", clearedBias)}.Clear();");
             if (Activation != ActivationKind.None)
             {
                 dz = $"activationGradient{context.Index}";
@@ -98,7 +100,7 @@ namespace TensorForge.Generator.Layers
             {
                 writer.Line($"{NetworkNames.Kernels}.Bias.AccumulateGradient({dz}, {Slice("gradients", bias)}, batch, {Units});");
             }
-            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedA({dz}, {context.Input}, {Slice("gradients", Weight)}, {Units}, batch, {InFeatures}, accumulate: true);");
+            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedA({dz}, {context.Input}, {Slice("gradients", Weight)}, {Units}, batch, {InFeatures}, {context.Accumulate});");
             context.EmitInputGradient(writer,
                 $"{NetworkNames.Kernels}.Gemm.Multiply({dz}, {Slice("parameters", Weight)}, {context.InputGradient}, batch, {Units}, {InFeatures});");
         }

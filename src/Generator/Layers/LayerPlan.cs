@@ -73,6 +73,9 @@ namespace TensorForge.Generator.Layers
         public string OutputGradient { get; }
         /// <summary>Where dLoss/dInput goes (overwritten), or null when nobody needs it.</summary>
         public string? InputGradient { get; }
+        /// <summary>The name of the backward pass's bool: parameter gradients are added when it is true and overwritten
+        /// when false. A layer that writes a gradient with a "+=" kernel clears it first when it is false.</summary>
+        public string Accumulate => "accumulate";
         /// <summary>True for the first layer: the caller's inputGradient may be empty, so the block is guarded.</summary>
         public bool InputGradientOptional { get; }
         public string Scratch(ScratchBuffer buffer) => NetworkNames.Scratch(Index, buffer);

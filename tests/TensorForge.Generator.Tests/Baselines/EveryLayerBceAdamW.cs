@@ -287,18 +287,21 @@ namespace Samples.Zoo
             if (!inputGradient.IsEmpty) global::TensorForge.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));
             CheckValues(outputGradient, nameof(outputGradient));
             CheckNotAliased(inputGradient, nameof(inputGradient));
-            RunBackward(outputGradient, inputGradient, batch);
+            RunBackward(outputGradient, inputGradient, batch, accumulate: true);
         }
 
-        private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch)
+        /// <summary>The backward pass. Parameter gradients are added to <see cref="Gradients"/> when <paramref name="accumulate"/>
+        /// is true and overwrite them when false (TrainStep: no separate pass to zero them).</summary>
+        private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch, bool accumulate)
         {
             var parameters = _parameters.Span;
             var gradients = _gradients.Span;
 
             // head: Dense [16] -> [3] · 51 parameters
             var inputGradient10 = _layer9OutputGradient.Span.Slice(0, batch * 16);
+            if (!accumulate) gradients.Slice(1104, 3).Clear();
             global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(1104, 3), batch, 3);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer9Output.Span.Slice(0, batch * 16), gradients.Slice(1056, 48), 3, batch, 16, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer9Output.Span.Slice(0, batch * 16), gradients.Slice(1056, 48), 3, batch, 16, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(1056, 48), inputGradient10, batch, 3, 16);
 
             // dropout1: Dropout(0.5) [16] -> [16]
@@ -309,14 +312,15 @@ namespace Samples.Zoo
             var inputGradient8 = _layer7OutputGradient.Span.Slice(0, batch * 32);
             var activationGradient8 = _layer8ActivationGradient.Span.Slice(0, batch * 16);
             global::TensorForge.Kernels.Activations.LeakyReLUBackward(_layer8PreActivation.Span.Slice(0, batch * 16), inputGradient9, activationGradient8, 0.01f);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient8, _layer7Output.Span.Slice(0, batch * 32), gradients.Slice(544, 512), 16, batch, 32, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient8, _layer7Output.Span.Slice(0, batch * 32), gradients.Slice(544, 512), 16, batch, 32, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(activationGradient8, parameters.Slice(544, 512), inputGradient8, batch, 16, 32);
 
             // dense1: Dense, Gelu [16] -> [32] · 544 parameters
             var inputGradient7 = inputGradient.IsEmpty ? default(global::System.Span<float>) : _layer6OutputGradient.Span.Slice(0, batch * 16);
+            if (!accumulate) gradients.Slice(512, 32).Clear();
             var activationGradient7 = _layer7ActivationGradient.Span.Slice(0, batch * 32);
             global::TensorForge.Kernels.Epilogue.GeluBackwardBiasGradient(_layer7PreActivation.Span.Slice(0, batch * 32), inputGradient8, activationGradient7, gradients.Slice(512, 32), batch, 32);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient7, _layer5Output.Span.Slice(0, batch * 16), gradients.Slice(0, 512), 32, batch, 16, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient7, _layer5Output.Span.Slice(0, batch * 16), gradients.Slice(0, 512), 32, batch, 16, accumulate);
             if (!inputGradient.IsEmpty)
             {
                 global::TensorForge.Kernels.Gemm.Multiply(activationGradient7, parameters.Slice(0, 512), inputGradient7, batch, 32, 16);
@@ -383,11 +387,10 @@ namespace Samples.Zoo
             EnsureCapacity(batch);
             var targets = _targets.Span.Slice(0, batch * 3);
             for (int i = 0; i < targets.Length; i++) targets[i] = labels[i];
-            ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
             float loss = global::TensorForge.Kernels.Losses.BinaryCrossEntropyWithLogits(_layer10Output.Span.Slice(0, batch * 3), targets, lossGradient);
-            RunBackward(lossGradient, default(global::System.Span<float>), batch);
+            RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
             Step();
             return loss;
         }
@@ -399,11 +402,10 @@ namespace Samples.Zoo
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));
-            ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
             float loss = global::TensorForge.Kernels.Losses.BinaryCrossEntropyWithLogits(_layer10Output.Span.Slice(0, batch * 3), targets, lossGradient);
-            RunBackward(lossGradient, default(global::System.Span<float>), batch);
+            RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
             Step();
             return loss;
         }

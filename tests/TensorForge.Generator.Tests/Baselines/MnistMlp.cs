@@ -224,25 +224,29 @@ namespace Samples
             if (!inputGradient.IsEmpty) global::TensorForge.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));
             CheckValues(outputGradient, nameof(outputGradient));
             CheckNotAliased(inputGradient, nameof(inputGradient));
-            RunBackward(outputGradient, inputGradient, batch);
+            RunBackward(outputGradient, inputGradient, batch, accumulate: true);
         }
 
-        private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch)
+        /// <summary>The backward pass. Parameter gradients are added to <see cref="Gradients"/> when <paramref name="accumulate"/>
+        /// is true and overwrite them when false (TrainStep: no separate pass to zero them).</summary>
+        private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch, bool accumulate)
         {
             var parameters = _parameters.Span;
             var gradients = _gradients.Span;
 
             // fc3: Dense [64] -> [10] · 650 parameters
             var inputGradient4 = _layer3OutputGradient.Span.Slice(0, batch * 64);
+            if (!accumulate) gradients.Slice(109376, 10).Clear();
             global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(109376, 10), batch, 10);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer3Output.Span.Slice(0, batch * 64), gradients.Slice(108736, 640), 10, batch, 64, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer3Output.Span.Slice(0, batch * 64), gradients.Slice(108736, 640), 10, batch, 64, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(108736, 640), inputGradient4, batch, 10, 64);
 
             // fc2: Dense, ReLU [128] -> [64] · 8,256 parameters
             var inputGradient3 = _layer2OutputGradient.Span.Slice(0, batch * 128);
+            if (!accumulate) gradients.Slice(108672, 64).Clear();
             var activationGradient3 = _layer3ActivationGradient.Span.Slice(0, batch * 64);
             global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer3Output.Span.Slice(0, batch * 64), inputGradient4, activationGradient3, gradients.Slice(108672, 64), batch, 64);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient3, _layer2Output.Span.Slice(0, batch * 128), gradients.Slice(100480, 8192), 64, batch, 128, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient3, _layer2Output.Span.Slice(0, batch * 128), gradients.Slice(100480, 8192), 64, batch, 128, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(activationGradient3, parameters.Slice(100480, 8192), inputGradient3, batch, 64, 128);
 
             // dropout1: Dropout(0.1) [128] -> [128]
@@ -250,9 +254,10 @@ namespace Samples
             global::TensorForge.Kernels.Dropout.Backward(inputGradient3, _layer2Mask.Span.Slice(0, batch * 128), inputGradient2);
 
             // fc1: Dense, ReLU [784] -> [128] · 100,480 parameters
+            if (!accumulate) gradients.Slice(100352, 128).Clear();
             var activationGradient1 = _layer1ActivationGradient.Span.Slice(0, batch * 128);
             global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer1Output.Span.Slice(0, batch * 128), inputGradient2, activationGradient1, gradients.Slice(100352, 128), batch, 128);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _input.Span.Slice(0, batch * 784), gradients.Slice(0, 100352), 128, batch, 784, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _input.Span.Slice(0, batch * 784), gradients.Slice(0, 100352), 128, batch, 784, accumulate);
             if (!inputGradient.IsEmpty)
             {
                 global::TensorForge.Kernels.Gemm.Multiply(activationGradient1, parameters.Slice(0, 100352), inputGradient, batch, 128, 784);
@@ -275,11 +280,10 @@ namespace Samples
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
             global::TensorForge.Guard.Labels(labels, batch, 1, 10);
             CheckValues(input, nameof(input));
-            ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 10);
             float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer4Output.Span.Slice(0, batch * 10), labels, lossGradient, batch, 10);
-            RunBackward(lossGradient, default(global::System.Span<float>), batch);
+            RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
             Step();
             return loss;
         }
@@ -291,11 +295,10 @@ namespace Samples
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));
-            ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 10);
             float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer4Output.Span.Slice(0, batch * 10), targets, lossGradient, batch, 10);
-            RunBackward(lossGradient, default(global::System.Span<float>), batch);
+            RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
             Step();
             return loss;
         }

@@ -203,31 +203,36 @@ namespace Samples.Regression
             if (!inputGradient.IsEmpty) global::TensorForge.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));
             CheckValues(outputGradient, nameof(outputGradient));
             CheckNotAliased(inputGradient, nameof(inputGradient));
-            RunBackward(outputGradient, inputGradient, batch);
+            RunBackward(outputGradient, inputGradient, batch, accumulate: true);
         }
 
-        private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch)
+        /// <summary>The backward pass. Parameter gradients are added to <see cref="Gradients"/> when <paramref name="accumulate"/>
+        /// is true and overwrite them when false (TrainStep: no separate pass to zero them).</summary>
+        private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch, bool accumulate)
         {
             var parameters = _parameters.Span;
             var gradients = _gradients.Span;
 
             // dense3: Dense [16] -> [1] · 17 parameters
             var inputGradient2 = _layer1OutputGradient.Span.Slice(0, batch * 16);
+            if (!accumulate) gradients.Slice(992, 1).Clear();
             global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(992, 1), batch, 1);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer1Output.Span.Slice(0, batch * 16), gradients.Slice(976, 16), 1, batch, 16, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer1Output.Span.Slice(0, batch * 16), gradients.Slice(976, 16), 1, batch, 16, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(976, 16), inputGradient2, batch, 1, 16);
 
             // dense2: Dense, Sigmoid [32] -> [16] · 528 parameters
             var inputGradient1 = _layer0OutputGradient.Span.Slice(0, batch * 32);
+            if (!accumulate) gradients.Slice(960, 16).Clear();
             var activationGradient1 = _layer1ActivationGradient.Span.Slice(0, batch * 16);
             global::TensorForge.Kernels.Epilogue.SigmoidBackwardBiasGradient(_layer1Output.Span.Slice(0, batch * 16), inputGradient2, activationGradient1, gradients.Slice(960, 16), batch, 16);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _layer0Output.Span.Slice(0, batch * 32), gradients.Slice(448, 512), 16, batch, 32, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _layer0Output.Span.Slice(0, batch * 32), gradients.Slice(448, 512), 16, batch, 32, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(activationGradient1, parameters.Slice(448, 512), inputGradient1, batch, 16, 32);
 
             // dense1: Dense, ReLU [13] -> [32] · 448 parameters
+            if (!accumulate) gradients.Slice(416, 32).Clear();
             var activationGradient0 = _layer0ActivationGradient.Span.Slice(0, batch * 32);
             global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer0Output.Span.Slice(0, batch * 32), inputGradient1, activationGradient0, gradients.Slice(416, 32), batch, 32);
-            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient0, _input.Span.Slice(0, batch * 13), gradients.Slice(0, 416), 32, batch, 13, accumulate: true);
+            global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient0, _input.Span.Slice(0, batch * 13), gradients.Slice(0, 416), 32, batch, 13, accumulate);
             if (!inputGradient.IsEmpty)
             {
                 global::TensorForge.Kernels.Gemm.Multiply(activationGradient0, parameters.Slice(0, 416), inputGradient, batch, 32, 13);
@@ -248,11 +253,10 @@ namespace Samples.Regression
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));
-            ZeroGradients();
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 1);
             float loss = global::TensorForge.Kernels.Losses.MeanSquaredError(_layer2Output.Span.Slice(0, batch * 1), targets, lossGradient);
-            RunBackward(lossGradient, default(global::System.Span<float>), batch);
+            RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
             Step();
             return loss;
         }

@@ -182,24 +182,28 @@ namespace Contoso.Models
                     if (!inputGradient.IsEmpty) global::TensorForge.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));
                     CheckValues(outputGradient, nameof(outputGradient));
                     CheckNotAliased(inputGradient, nameof(inputGradient));
-                    RunBackward(outputGradient, inputGradient, batch);
+                    RunBackward(outputGradient, inputGradient, batch, accumulate: true);
                 }
 
-                private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch)
+                /// <summary>The backward pass. Parameter gradients are added to <see cref="Gradients"/> when <paramref name="accumulate"/>
+                /// is true and overwrite them when false (TrainStep: no separate pass to zero them).</summary>
+                private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch, bool accumulate)
                 {
                     var parameters = _parameters.Span;
                     var gradients = _gradients.Span;
 
                     // dense2: Dense [8] -> [3] · 27 parameters
                     var inputGradient1 = _layer0OutputGradient.Span.Slice(0, batch * 8);
+                    if (!accumulate) gradients.Slice(64, 3).Clear();
                     global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(64, 3), batch, 3);
-                    global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer0Output.Span.Slice(0, batch * 8), gradients.Slice(40, 24), 3, batch, 8, accumulate: true);
+                    global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _layer0Output.Span.Slice(0, batch * 8), gradients.Slice(40, 24), 3, batch, 8, accumulate);
                     global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(40, 24), inputGradient1, batch, 3, 8);
 
                     // dense1: Dense, ReLU [4] -> [8] · 40 parameters
+                    if (!accumulate) gradients.Slice(32, 8).Clear();
                     var activationGradient0 = _layer0ActivationGradient.Span.Slice(0, batch * 8);
                     global::TensorForge.Kernels.Epilogue.ReLUBackwardBiasGradient(_layer0Output.Span.Slice(0, batch * 8), inputGradient1, activationGradient0, gradients.Slice(32, 8), batch, 8);
-                    global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient0, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 32), 8, batch, 4, accumulate: true);
+                    global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient0, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 32), 8, batch, 4, accumulate);
                     if (!inputGradient.IsEmpty)
                     {
                         global::TensorForge.Kernels.Gemm.Multiply(activationGradient0, parameters.Slice(0, 32), inputGradient, batch, 8, 4);
@@ -219,11 +223,10 @@ namespace Contoso.Models
                     int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
                     global::TensorForge.Guard.Labels(labels, batch, 1, 3);
                     CheckValues(input, nameof(input));
-                    ZeroGradients();
                     RunForwardTrain(input, batch);
                     var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
                     float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer1Output.Span.Slice(0, batch * 3), labels, lossGradient, batch, 3);
-                    RunBackward(lossGradient, default(global::System.Span<float>), batch);
+                    RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
                     Step();
                     return loss;
                 }
@@ -235,11 +238,10 @@ namespace Contoso.Models
                     global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
                     CheckValues(input, nameof(input));
                     CheckValues(targets, nameof(targets));
-                    ZeroGradients();
                     RunForwardTrain(input, batch);
                     var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
                     float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer1Output.Span.Slice(0, batch * 3), targets, lossGradient, batch, 3);
-                    RunBackward(lossGradient, default(global::System.Span<float>), batch);
+                    RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
                     Step();
                     return loss;
                 }

@@ -155,17 +155,20 @@ partial class Iris : global::TensorForge.IClassifierNetwork
         if (!inputGradient.IsEmpty) global::TensorForge.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));
         CheckValues(outputGradient, nameof(outputGradient));
         CheckNotAliased(inputGradient, nameof(inputGradient));
-        RunBackward(outputGradient, inputGradient, batch);
+        RunBackward(outputGradient, inputGradient, batch, accumulate: true);
     }
 
-    private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch)
+    /// <summary>The backward pass. Parameter gradients are added to <see cref="Gradients"/> when <paramref name="accumulate"/>
+    /// is true and overwrite them when false (TrainStep: no separate pass to zero them).</summary>
+    private void RunBackward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batch, bool accumulate)
     {
         var parameters = _parameters.Span;
         var gradients = _gradients.Span;
 
         // dense1: Dense [4] -> [3] · 15 parameters
+        if (!accumulate) gradients.Slice(12, 3).Clear();
         global::TensorForge.Kernels.Bias.AccumulateGradient(outputGradient, gradients.Slice(12, 3), batch, 3);
-        global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 12), 3, batch, 4, accumulate: true);
+        global::TensorForge.Kernels.Gemm.MultiplyTransposedA(outputGradient, _input.Span.Slice(0, batch * 4), gradients.Slice(0, 12), 3, batch, 4, accumulate);
         if (!inputGradient.IsEmpty)
         {
             global::TensorForge.Kernels.Gemm.Multiply(outputGradient, parameters.Slice(0, 12), inputGradient, batch, 3, 4);
@@ -185,11 +188,10 @@ partial class Iris : global::TensorForge.IClassifierNetwork
         int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
         global::TensorForge.Guard.Labels(labels, batch, 1, 3);
         CheckValues(input, nameof(input));
-        ZeroGradients();
         RunForwardTrain(input, batch);
         var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
         float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer0Output.Span.Slice(0, batch * 3), labels, lossGradient, batch, 3);
-        RunBackward(lossGradient, default(global::System.Span<float>), batch);
+        RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
         Step();
         return loss;
     }
@@ -201,11 +203,10 @@ partial class Iris : global::TensorForge.IClassifierNetwork
         global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
         CheckValues(input, nameof(input));
         CheckValues(targets, nameof(targets));
-        ZeroGradients();
         RunForwardTrain(input, batch);
         var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
         float loss = global::TensorForge.Kernels.Losses.SoftmaxCrossEntropy(_layer0Output.Span.Slice(0, batch * 3), targets, lossGradient, batch, 3);
-        RunBackward(lossGradient, default(global::System.Span<float>), batch);
+        RunBackward(lossGradient, default(global::System.Span<float>), batch, accumulate: false);
         Step();
         return loss;
     }
