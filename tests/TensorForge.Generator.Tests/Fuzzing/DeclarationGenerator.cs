@@ -263,12 +263,13 @@ internal static class DeclarationGenerator
         from attributes in AttributeList(percent, wild)
         from split in Gen.Frequency((70, (IGen<SplitStyle>)Gen.Const(SplitStyle.None)), (15, Gen.Const(SplitStyle.SameFile)), (15, Gen.Const(SplitStyle.TwoFiles)))
         from splitAt in Gen.Int[0, 100]
+        from syntax in Gen.Frequency((60, (IGen<int>)Gen.Const(0)), (40, Gen.Int[1, 7]))
         select Build(ns, prefix, depth == 0 ? ImmutableArray<FuzzContainer>.Empty : depth == 1 ? ImmutableArray.Create(c0) : ImmutableArray.Create(c0, c1),
-            keyword, modifier, accessibility, generics, constraint, name, partial, network, attributes, split, splitAt);
+            keyword, modifier, accessibility, generics, constraint, name, partial, network, attributes, split, splitAt, (AttributeSyntax)syntax);
 
     private static FuzzDeclaration Build(NamespaceStyle ns, Identifier prefix, ImmutableArray<FuzzContainer> containers, string keyword, string modifier,
         string accessibility, int generics, string constraint, Identifier name, bool partial, string network,
-        ImmutableArray<FuzzAttribute> attributes, SplitStyle split, int splitAt)
+        ImmutableArray<FuzzAttribute> attributes, SplitStyle split, int splitAt, AttributeSyntax syntax)
     {
         bool inInterface = containers.Length > 0 && containers[^1].Keyword == "interface";
         // Top-level types cannot be private; interface members keep it simple (public or default).
@@ -283,6 +284,6 @@ internal static class DeclarationGenerator
         if (!partial || containers.Any(c => !c.IsPartial)) split = SplitStyle.None;
         if (modifier == "static" && keyword != "class") modifier = ""; // a static record is a C# error (CS0106), not ours
         return new FuzzDeclaration(ns, prefix, containers, (accessibility + " " + modifier).Trim(), keyword, name, typeParameters,
-            generics == 0 ? "" : constraint, partial, network, attributes, split, attributes.Length == 0 ? 0 : splitAt % (attributes.Length + 1));
+            generics == 0 ? "" : constraint, partial, network, attributes, split, attributes.Length == 0 ? 0 : splitAt % (attributes.Length + 1), syntax);
     }
 }

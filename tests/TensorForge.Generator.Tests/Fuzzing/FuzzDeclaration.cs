@@ -10,6 +10,19 @@ internal enum NamespaceStyle { None, Block, FileScoped }
 /// <summary>How the class's declaration is split: one declaration, two partial declarations in one file, or in two files.</summary>
 internal enum SplitStyle { None, SameFile, TwoFiles }
 
+/// <summary>How the attributes are spelled: flags, so that one declaration can mix them.</summary>
+[Flags]
+internal enum AttributeSyntax
+{
+    Plain = 0,
+    /// <summary>Two attributes per list: <c>[Input(4), Dense(2)]</c>.</summary>
+    Grouped = 1,
+    /// <summary>Every other attribute as <c>TensorForge.Dense</c> or <c>global::TensorForge.DenseAttribute</c>.</summary>
+    Qualified = 2,
+    /// <summary>[Network] on the second partial declaration rather than the first.</summary>
+    NetworkOnSecondPart = 4,
+}
+
 /// <summary>A name as written in source and as reflection sees it (<c>@class</c> is <c>class</c>, <c>N\u0065t</c> is <c>Net</c>).</summary>
 internal sealed record Identifier(string Source, string Metadata);
 
@@ -39,7 +52,8 @@ internal sealed record FuzzDeclaration(
     string NetworkArguments,
     ImmutableArray<FuzzAttribute> Attributes,
     SplitStyle Split,
-    int SplitAt)
+    int SplitAt,
+    AttributeSyntax Syntax = AttributeSyntax.Plain)
 {
     /// <summary>The token that makes every name of declaration <paramref name="id"/> unique: <c>D0042</c>.</summary>
     public static string Id(int id) => "D" + id.ToString("0000", CultureInfo.InvariantCulture);
@@ -83,9 +97,10 @@ internal sealed record FuzzDeclaration(
     {
         ImmutableArray<FuzzAttribute> first = Split == SplitStyle.None ? Attributes : Attributes.Take(SplitAt).ToImmutableArray();
         ImmutableArray<FuzzAttribute> second = Split == SplitStyle.None ? ImmutableArray<FuzzAttribute>.Empty : Attributes.Skip(SplitAt).ToImmutableArray();
-        string head = ClassDeclaration(id, first, withNetwork: true, withConstraints: true);
+        bool networkOnSecond = Split != SplitStyle.None && Syntax.HasFlag(AttributeSyntax.NetworkOnSecondPart);
+        string head = ClassDeclaration(id, first, withNetwork: !networkOnSecond, withConstraints: true);
         if (Split == SplitStyle.None) return new[] { (Id(id) + ".cs", File(id, head)) };
-        string tail = ClassDeclaration(id, second, withNetwork: false, withConstraints: false);
+        string tail = ClassDeclaration(id, second, withNetwork: networkOnSecond, withConstraints: false);
         if (Split == SplitStyle.SameFile) return new[] { (Id(id) + ".cs", File(id, head + "\n" + tail)) };
         return new[] { (Id(id) + ".cs", File(id, head)), (Id(id) + "b.cs", File(id, tail)) };
     }
@@ -127,12 +142,23 @@ internal sealed record FuzzDeclaration(
     {
         var text = new StringBuilder();
         if (withNetwork) text.Append("[Network").Append(NetworkArguments.Length > 0 ? "(" + NetworkArguments + ")" : "").Append("]\n");
-        foreach (FuzzAttribute attribute in attributes) text.Append(attribute).Append('\n');
+        string[] spelled = attributes.Select((a, i) => Spell(a.Text, i)).ToArray();
+        int perList = Syntax.HasFlag(AttributeSyntax.Grouped) ? 2 : 1;
+        foreach (string[] list in spelled.Chunk(perList)) text.Append('[').Append(string.Join(", ", list)).Append("]\n");
         string header = $"{Modifiers} {(IsPartial ? "partial " : "")}{Keyword} {ClassName(id)}{TypeParameterList(TypeParameters)}".Trim();
         text.Append(header);
         if (withConstraints && Constraints.Length > 0) text.Append(' ').Append(Constraints);
         text.Append(";\n");
         return text.ToString();
+    }
+
+    private string Spell(string attribute, int index)
+    {
+        if (!Syntax.HasFlag(AttributeSyntax.Qualified) || index % 2 == 1) return attribute;
+        int end = attribute.IndexOf('(');
+        string kind = end < 0 ? attribute : attribute.Substring(0, end);
+        string rest = end < 0 ? "" : attribute.Substring(end);
+        return index % 4 == 0 ? "TensorForge." + kind + rest : "global::TensorForge." + kind + "Attribute" + rest;
     }
 
     // ---- literals -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.RegularExpressions;
@@ -95,7 +96,9 @@ internal sealed class FuzzRunner
         GeneratorResult result;
         try
         {
+            long start = Stopwatch.GetTimestamp();
             result = GeneratorHarness.Run(sources.ToArray());
+            Phases.Add("generator", start);
         }
         catch (Exception e)
         {
@@ -135,14 +138,17 @@ internal sealed class FuzzRunner
             byPath[source.SyntaxTree.FilePath] = id;
         }
 
-        // 2. No exception escapes the analyzer (AD0001).
+        // 2. No exception escapes the analyzer (AD0001). The compiler's diagnostics come from the same pass, which binds the
+        //    compilation once for both (GeneratorResult.AllDiagnostics would bind it twice; this is the hot path of the run).
         var analyzerExceptions = new ConcurrentBag<string>();
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             onAnalyzerException: (e, analyzer, diagnostic) => analyzerExceptions.Add(e + " / " + diagnostic),
             concurrentAnalysis: true, logAnalyzerExecutionTime: false);
-        ImmutableArray<Diagnostic> analyzerDiagnostics = result.Output
+        long analyzerStart = Stopwatch.GetTimestamp();
+        ImmutableArray<Diagnostic> diagnostics = result.Output
             .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NetworkAnalyzer()), options)
-            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            .GetAllDiagnosticsAsync().GetAwaiter().GetResult();
+        Phases.Add("compiler and analyzer", analyzerStart);
         foreach (string e in analyzerExceptions)
         {
             foreach (FuzzCase c in batch) problems[c.Id].Add("analyzer exception: " + e);
@@ -150,9 +156,8 @@ internal sealed class FuzzRunner
         }
 
         // 3. Each declaration: TF errors, or no error and no warning at all (TF warnings such as TF1003 allowed).
-        ImmutableArray<Diagnostic> compilerDiagnostics = result.Output.GetDiagnostics();
         var tfErrors = new HashSet<int>();
-        foreach (Diagnostic d in compilerDiagnostics.Concat(analyzerDiagnostics))
+        foreach (Diagnostic d in diagnostics)
         {
             if (d.Severity < DiagnosticSeverity.Warning) continue;
             string? path = d.Location.SourceTree?.FilePath ?? (d.Location.Kind == LocationKind.ExternalFile ? d.Location.GetLineSpan().Path : null);
@@ -207,7 +212,9 @@ internal sealed class FuzzRunner
     private void RunNetworks(Compilation compilation, List<FuzzCase> valid, Dictionary<int, List<string>> problems, Dictionary<int, FuzzOutcome> outcomes)
     {
         using var stream = new MemoryStream();
+        long emitStart = Stopwatch.GetTimestamp();
         EmitResult emitted = compilation.Emit(stream);
+        Phases.Add("emit", emitStart);
         if (!emitted.Success)
         {
             foreach (FuzzCase c in valid) problems[c.Id].Add("emit failed: " + TestCompilation.Describe(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
@@ -217,6 +224,7 @@ internal sealed class FuzzRunner
         var context = new SharedRuntimeLoadContext();
         try
         {
+            long runStart = Stopwatch.GetTimestamp();
             Assembly assembly = context.LoadFromStream(stream);
             foreach (FuzzCase c in valid)
             {
@@ -231,12 +239,16 @@ internal sealed class FuzzRunner
                     problems[c.Id].Add("running the network threw: " + (e is TargetInvocationException { InnerException: { } inner } ? inner : e));
                 }
             }
+            Phases.Add("run", runStart);
         }
         finally
         {
             context.Unload();
         }
     }
+
+    /// <summary>Where the time goes, summed over threads (so it can exceed the wall time).</summary>
+    public PhaseTimes Phases { get; } = new PhaseTimes();
 
     private FuzzOutcome RunNetwork(Assembly assembly, FuzzCase c, out string? problem)
     {
@@ -307,4 +319,19 @@ internal sealed class FuzzRunner
         protected override Assembly? Load(AssemblyName name)
             => Shared.FirstOrDefault(a => AssemblyName.ReferenceMatchesDefinition(name, a.GetName()));
     }
+}
+
+/// <summary>Seconds per phase, summed over batches and threads.</summary>
+internal sealed class PhaseTimes
+{
+    private readonly ConcurrentDictionary<string, long> _ticks = new ConcurrentDictionary<string, long>();
+
+    public void Add(string phase, long start)
+    {
+        long elapsed = Stopwatch.GetTimestamp() - start;
+        _ticks.AddOrUpdate(phase, elapsed, (_, total) => total + elapsed);
+    }
+
+    public override string ToString()
+        => string.Join(", ", _ticks.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {(double)p.Value / Stopwatch.Frequency:0.0} s"));
 }

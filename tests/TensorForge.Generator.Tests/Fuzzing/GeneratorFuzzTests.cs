@@ -38,7 +38,7 @@ public class GeneratorFuzzTests
         FuzzCase[] all = single is { Length: > 0 }
             ? new[] { new FuzzCase(0, single, Generate(single)) }
             : DeclarationSeeds(seed, cases).Select((s, k) => new FuzzCase(k, s, Generate(s))).ToArray();
-        Log($"generator fuzz: seed {(single is { Length: > 0 } ? "(declaration) " + single : seed)}, {all.Length} declarations "
+        Log($"generator fuzz seed: {(single is { Length: > 0 } ? "(declaration) " + single : seed)}, {all.Length} declarations "
             + $"(replay with TENSORFORGE_FUZZ_SEED={seed} TENSORFORGE_FUZZ_CASES={all.Length})");
 
         var stopwatch = Stopwatch.StartNew();
@@ -53,7 +53,7 @@ public class GeneratorFuzzTests
 
         string summary = $"generator fuzz: {all.Length} declarations ({runner.Valid} valid and run, {runner.Invalid} invalid with TF errors, "
             + $"{runner.Skipped} skipped large), {failures.Count} failures; {runner.Unbounded} of the run networks can overflow by design "
-            + $"(finiteness not asserted); seed {seed}; {stopwatch.Elapsed.TotalSeconds:0.0} s";
+            + $"(finiteness not asserted); seed {seed}; {stopwatch.Elapsed.TotalSeconds:0.0} s ({runner.Phases})";
         Log(summary);
         Assert.True(failures.Count == 0, summary + "\n" + string.Join("\n", failures.Take(3).Select(f => Report(f, seed))));
         Assert.Equal(all.Length, runner.Valid + runner.Invalid + runner.Skipped);
@@ -111,6 +111,7 @@ public class GeneratorFuzzTests
             yield return d with { Attributes = d.Attributes.RemoveAt(i), SplitAt = i < d.SplitAt ? d.SplitAt - 1 : d.SplitAt };
         }
         if (d.Split != SplitStyle.None) yield return d with { Split = SplitStyle.None };
+        if (d.Syntax != AttributeSyntax.Plain) yield return d with { Syntax = AttributeSyntax.Plain };
         if (d.Containers.Length > 0)
         {
             yield return d with { Containers = d.Containers.RemoveAt(0) };
