@@ -22,11 +22,14 @@ namespace TensorForge.Kernels
     /// </remarks>
     internal static unsafe class GemmEngine
     {
-        /// <summary>Depth of a packed block: an MR-row strip of A (MR × KC floats) fits in L1 beside the streamed B panel.</summary>
+        /// <summary>Depth of a packed block for wide problems: an MR-row strip of A (MR × KC floats) fits in L1 beside the
+        /// streamed B panel. Narrow problems use deeper blocks (see <see cref="DepthBlock"/>).</summary>
         public const int KC = 256;
+        /// <summary>Deepest block, for problems at most 128 columns wide (KC·NC floats of packed B either way).</summary>
+        private const int MaxKC = 1024;
         /// <summary>Rows per block: the unit a parallel version would hand to a thread.</summary>
         public const int MC = 192;
-        /// <summary>Columns of a packed block: KC × NC floats = 512 KiB, within a per-core L2.</summary>
+        /// <summary>Columns of a packed block: KC × NC floats = 512 KiB, half of a Zen 4 core's 1 MiB L2.</summary>
         public const int NC = 512;
         /// <summary>Rows of the register tile.</summary>
         public const int MR = 8;
@@ -40,18 +43,33 @@ namespace TensorForge.Kernels
 
         [ThreadStatic] private static float[]? t_scratch;
 
+        /// <summary>The depth of the blocks the sum over k is cut into, for a multiply whose C has <paramref name="cols"/>
+        /// columns in all. Blocks are equal (784 = 4 × 196, not 3 × 256 + 16: a short last block would pay a full round of
+        /// tile loads and stores for a few FMAs), and as deep as the packed-B buffer allows: narrow problems (Cᵀ of a
+        /// small batch) sum all of k = 784 in one block, which saves three rounds of C tile reloads and transposing
+        /// scatters. Each element of C is the sum of its blocks' partial sums in order, so this depth fixes the bits of
+        /// the result: it must come from the whole problem, never from a tile of it.</summary>
+        public static int DepthBlock(int depth, int cols)
+        {
+            int width = (Math.Min(NC, cols) + 31) / 32 * 32;
+            int deepest = Math.Min(MaxKC, Math.Max(KC, KC * NC / width));
+            int blocks = (depth + deepest - 1) / deepest;
+            return (depth + blocks - 1) / blocks;
+        }
+
+        /// <param name="kcBlock">The depth of the blocks of k, <see cref="DepthBlock"/> of the whole multiply.</param>
         public static void Run(float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
-            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate)
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, int kcBlock)
         {
             float* scratch = Scratch();
             if (SimdWidth.Use512)
-                Run<Vector512Math, Vector512<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+                Run<Vector512Math, Vector512<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock, scratch);
             else if (SimdWidth.Use256)
-                Run<Vector256Math, Vector256<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+                Run<Vector256Math, Vector256<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock, scratch);
             else if (SimdWidth.Use128)
-                Run<Vector128Math, Vector128<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+                Run<Vector128Math, Vector128<float>>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock, scratch);
             else
-                Run<ScalarMath, float>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, scratch);
+                Run<ScalarMath, float>(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock, scratch);
         }
 
         /// <summary>This thread's packing buffer and edge tile, 64-byte aligned. Allocated (pinned) on the thread's first
@@ -61,7 +79,7 @@ namespace TensorForge.Kernels
             float[]? buffer = t_scratch;
             if (buffer is null)
             {
-                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * KC + TileFloats + 16, pinned: true);
+                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * MaxKC + TileFloats + 16, pinned: true);
                 t_scratch = buffer;
             }
             nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
@@ -69,22 +87,18 @@ namespace TensorForge.Kernels
         }
 
         private static void Run<S, T>(float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
-            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, float* scratch)
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, int kcBlock, float* scratch)
             where S : ISimdMath<T> where T : struct
         {
             float* packedB = scratch;
             float* packedA = scratch + KC * NC;
-            float* tile = packedA + MC * KC;
+            float* tile = packedA + MC * MaxKC;
             for (int jc = 0; jc < cols; jc += NC)
             {
                 int nc = Math.Min(NC, cols - jc);
-                // Equal depth blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last block would pay a
-                // full round of tile loads and stores for a few FMAs.
-                int blocks = (depth + KC - 1) / KC;
-                int kcEven = (depth + blocks - 1) / blocks;
-                for (int pc = 0; pc < depth; pc += kcEven)
+for (int pc = 0; pc < depth; pc += kcBlock)
                 {
-                    int kc = Math.Min(kcEven, depth - pc);
+                    int kc = Math.Min(kcBlock, depth - pc);
                     PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
                     // Later depth blocks add to what the earlier ones wrote.
                     bool add = accumulate || pc > 0;

@@ -23,7 +23,7 @@ namespace TensorForge.Kernels
         private int _tileSize;
         private float* _a, _b, _c;
         private nint _aRowStride, _aKStride, _bKStride, _bColStride, _cRowStride, _cColStride;
-        private int _rows, _depth, _cols;
+        private int _rows, _depth, _cols, _kcBlock;
         private bool _accumulate;
 
         /// <summary>Runs the multiply on the path given, in parallel when it is big enough and more than one thread is allowed.
@@ -34,9 +34,10 @@ namespace TensorForge.Kernels
             // Tiles are planned for MaxThreads even beyond the core count (the pool never starts more threads than cores):
             // that is how a test on a small machine checks that other tilings give the same bits.
             int threads = Math.Min(Gemm.MaxThreads, 64);
+            int kcBlock = path == Path.Engine ? GemmEngine.DepthBlock(depth, cols) : 0;
             if (threads <= 1 || Environment.ProcessorCount <= 1 || (long)rows * depth * cols < Threshold)
             {
-                RunSerial(path, a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate);
+                RunSerial(path, a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock);
                 return;
             }
 
@@ -45,7 +46,7 @@ namespace TensorForge.Kernels
             job._a = a; job._aRowStride = aRowStride; job._aKStride = aKStride;
             job._b = b; job._bKStride = bKStride; job._bColStride = bColStride;
             job._c = c; job._cRowStride = cRowStride; job._cColStride = cColStride;
-            job._rows = rows; job._depth = depth; job._cols = cols; job._accumulate = accumulate;
+            job._rows = rows; job._depth = depth; job._cols = cols; job._accumulate = accumulate; job._kcBlock = kcBlock;
             int tiles = job.Plan(threads);
             WorkerPool.Run(job, tiles, threads);
             job._a = job._b = job._c = null;
@@ -94,23 +95,23 @@ namespace TensorForge.Kernels
                     GemmSmall.DotRows(_a, _b + (nint)start * _depth, _c + start, _cRowStride, _rows, _depth, count, _accumulate);
                 else
                     RunSerial(_path, _a, _aRowStride, _aKStride, _b + start * _bColStride, _bKStride, _bColStride,
-                        _c + start * _cColStride, _cRowStride, _cColStride, _rows, _depth, count, _accumulate);
+                        _c + start * _cColStride, _cRowStride, _cColStride, _rows, _depth, count, _accumulate, _kcBlock);
             }
             else
             {
                 int count = Math.Min(_tileSize, _rows - start);
                 RunSerial(_path, _a + start * _aRowStride, _aRowStride, _aKStride, _b, _bKStride, _bColStride,
-                    _c + start * _cRowStride, _cRowStride, _cColStride, count, _depth, _cols, _accumulate);
+                    _c + start * _cRowStride, _cRowStride, _cColStride, count, _depth, _cols, _accumulate, _kcBlock);
             }
         }
 
         private static void RunSerial(Path path, float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
-            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate)
+            float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, int kcBlock)
         {
             switch (path)
             {
                 case Path.Engine:
-                    GemmEngine.Run(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate);
+                    GemmEngine.Run(a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock);
                     break;
                 case Path.Stream:
                     GemmSmall.StreamRows(a, aRowStride, aKStride, b, bKStride, c, cRowStride, rows, depth, cols, accumulate);
