@@ -168,6 +168,7 @@ public class GemmTests
     [InlineData(Layout.Plain, 32, 784, 128)]
     [InlineData(Layout.Plain, 200, 300, 100)]
     [InlineData(Layout.Plain, 12, 1024, 1024)]
+    [InlineData(Layout.Plain, 200, 1000, 256)] // column tiles narrow enough for deeper blocks than the whole problem's
     [InlineData(Layout.TransposedA, 128, 32, 784)]
     [InlineData(Layout.TransposedA, 784, 32, 128)]
     public void ResultsDoNotDependOnTheThreadCount(Layout layout, int m, int k, int n)
