@@ -86,6 +86,7 @@ namespace TensorForge.Kernels
             return (float*)((address + 63) & ~(nuint)63);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Run<S, T>(float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
             float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, int kcBlock, float* scratch)
             where S : ISimdMath<T> where T : struct
@@ -126,6 +127,7 @@ for (int pc = 0; pc < depth; pc += kcBlock)
         /// <summary>One mc × nc block of C from a block of A and the packed B: strips of MR rows, then smaller strips
         /// (4, 2, 1) for the remainder, so that no row of A beyond the matrix is ever read. Row i of the block starts at
         /// a + (i / MR)·stripStride + (i mod MR)·aRowStride: A in place (stripStride = MR·aRowStride) or packed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Block<S, T>(float* a, nint aRowStride, nint aKStride, nint stripStride, float* packedB, int kc, int nc,
             float* c, nint cRowStride, nint cColStride, int mc, bool add, float* tile)
             where S : ISimdMath<T> where T : struct
@@ -154,6 +156,7 @@ for (int pc = 0; pc < depth; pc += kcBlock)
         /// (row-within-strip stride 1, step stride MR); the last strip is zero-padded. The micro-kernel then broadcasts
         /// from one sequential stream instead of MR rows a row stride apart — with a row stride of 4 KiB (k = 1024) those
         /// rows all fall in one L1 set and evict each other.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void PackA(float* a, nint aRowStride, nint aKStride, int mc, int kc, float* packed)
         {
             for (int i = 0; i < mc; i += MR)
@@ -188,6 +191,7 @@ for (int pc = 0; pc < depth; pc += kcBlock)
 
         /// <summary>R rows of C across the block's panels. Full panels of a row-major C go straight to C; edge panels and
         /// transposed outputs go through the tile and are scattered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Strip<S, T, R>(float* a, nint aRowStride, nint aKStride, float* packedB, int kc, int nc,
             float* c, nint cRowStride, nint cColStride, bool add, float* tile)
             where S : ISimdMath<T> where T : struct where R : struct, IRowCount
@@ -307,6 +311,7 @@ for (int pc = 0; pc < depth; pc += kcBlock)
         }
 
         /// <summary>Writes the valid rows × width corner of a tile (row stride <paramref name="tileStride"/>) into C.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ScatterTile(float* tile, int tileStride, int rows, int width, float* c, nint cRowStride, nint cColStride, bool add)
         {
             int j = 0;
@@ -330,6 +335,7 @@ for (int pc = 0; pc < depth; pc += kcBlock)
 
         /// <summary>Packs B(p, q) for p &lt; kc, q &lt; nc into panels of NR = 2 vectors: panel j holds
         /// columns [j·NR, j·NR + NR) as kc rows of NR floats, zero-padded past nc.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void PackB<S, T>(float* b, nint bKStride, nint bColStride, int kc, int nc, float* packed)
             where S : ISimdMath<T> where T : struct
         {

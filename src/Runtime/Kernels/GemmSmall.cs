@@ -34,6 +34,7 @@ namespace TensorForge.Kernels
                 DotRows<ScalarMath, float>(a, b, c, ldc, m, k, n, accumulate);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void DotRows<S, T>(float* a, float* b, float* c, nint ldc, int m, int k, int n, bool accumulate)
             where S : ISimdMath<T> where T : struct
         {
@@ -155,6 +156,7 @@ namespace TensorForge.Kernels
         }
 
         /// <summary>Columns [start, end − (end − start) mod S.Count) of every row; returns where it stopped.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int StreamRows<S, T>(float* a, nint aRowStride, nint aKStride, float* b, nint ldb, float* c, nint ldc, int m, int k,
             int start, int end, bool accumulate)
             where S : ISimdMath<T> where T : struct
@@ -173,6 +175,7 @@ namespace TensorForge.Kernels
         }
 
         /// <summary>R rows of C, in column blocks of 8, 4, 2 and 1 vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void StreamColumns<S, T, R>(float* a, nint aRowStride, nint aKStride, float* b, nint ldb, float* c, nint ldc, int k, int n, bool accumulate)
             where S : ISimdMath<T> where T : struct where R : struct, IRowCount
         {
