@@ -31,7 +31,11 @@ internal static class DeclarationGenerator
 
     /// <summary>A declaration whose attributes are wild with probability 0, 5, 20 or 100 % each: a mostly sane network with one
     /// edge value is more telling (and more often valid, so it runs) than one that is wrong everywhere.</summary>
-    public static readonly Gen<FuzzDeclaration> Declaration = Gen.OneOf(0, 5, 20, 100).SelectMany(DeclarationOf);
+    public static readonly Gen<FuzzDeclaration> Declaration =
+        from percent in Gen.OneOf(0, 5, 20, 100)
+        from declaration in DeclarationOf(percent)
+        from broken in Gen.Frequency((96, (IGen<string?>)Gen.Const((string?)null)), (4, Gen.OneOf(FuzzDeclaration.BrokenVariants.Cast<string?>().ToArray())))
+        select broken is null ? declaration : declaration with { Broken = broken, Modifiers = declaration.Modifiers.Replace("static", "").Replace("sealed", "").Trim() };
 
     /// <summary>The sane generator, or with <paramref name="percent"/> % probability the wild one.</summary>
     private static Gen<T> Mixed<T>(int percent, Func<bool, Gen<T>> generator) => percent switch

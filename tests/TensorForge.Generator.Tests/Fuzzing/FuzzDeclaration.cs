@@ -53,8 +53,18 @@ internal sealed record FuzzDeclaration(
     ImmutableArray<FuzzAttribute> Attributes,
     SplitStyle Split,
     int SplitAt,
-    AttributeSyntax Syntax = AttributeSyntax.Plain)
+    AttributeSyntax Syntax = AttributeSyntax.Plain,
+    string? Broken = null)
 {
+    /// <summary>C# errors the declaration can be broken with (<see cref="Broken"/>): a keyword the attributes do not allow, or an
+    /// extra attribute line the compiler rejects. The generator and the analyzer must still not throw.</summary>
+    public static readonly ImmutableArray<string> BrokenVariants = ImmutableArray.Create(
+        "struct", "record struct", "interface", "[Network]", "[Dense(\"x\")]", "[Input(1.5f)]", "[Dense()]", "[Conv2d(3)]",
+        "[Network(Loss = 5)]", "[Dense(2, Name = 5)]", "[LeakyReLU(\"a\")]", "[Sgd(Momentum = \"x\")]", "[Input(int.MaxValue + 1)]",
+        "[Dense(units: 2, units: 3)]", "[Dropout(p: 0.5f, q: 1)]", "[Input(new[] { 1.5 })]", "[Dense(2, Activation = 3)]", "[Input(Missing.Size)]");
+
+    private string SpelledKeyword => Broken is "struct" or "record struct" or "interface" ? Broken : Keyword;
+
     /// <summary>The token that makes every name of declaration <paramref name="id"/> unique: <c>D0042</c>.</summary>
     public static string Id(int id) => "D" + id.ToString("0000", CultureInfo.InvariantCulture);
 
@@ -142,10 +152,11 @@ internal sealed record FuzzDeclaration(
     {
         var text = new StringBuilder();
         if (withNetwork) text.Append("[Network").Append(NetworkArguments.Length > 0 ? "(" + NetworkArguments + ")" : "").Append("]\n");
+        if (withNetwork && Broken is { } broken && broken.StartsWith('[')) text.Append(broken).Append('\n');
         string[] spelled = attributes.Select((a, i) => Spell(a.Text, i)).ToArray();
         int perList = Syntax.HasFlag(AttributeSyntax.Grouped) ? 2 : 1;
         foreach (string[] list in spelled.Chunk(perList)) text.Append('[').Append(string.Join(", ", list)).Append("]\n");
-        string header = $"{Modifiers} {(IsPartial ? "partial " : "")}{Keyword} {ClassName(id)}{TypeParameterList(TypeParameters)}".Trim();
+        string header = $"{Modifiers} {(IsPartial ? "partial " : "")}{SpelledKeyword} {ClassName(id)}{TypeParameterList(TypeParameters)}".Trim();
         text.Append(header);
         if (withConstraints && Constraints.Length > 0) text.Append(' ').Append(Constraints);
         text.Append(";\n");

@@ -19,7 +19,7 @@ internal sealed record FuzzCase(int Id, string Seed, FuzzDeclaration Declaration
 internal sealed record FuzzFailure(FuzzCase Case, string Problem);
 
 /// <summary>What happened to one declaration.</summary>
-internal enum FuzzOutcome { Valid, Invalid, SkippedLarge, Failed }
+internal enum FuzzOutcome { Valid, Invalid, SkippedLarge, Broken, Failed }
 
 /// <summary>Checks declarations the way a build does: the generator and the analyzer on one compilation of many declarations
 /// (each in its own files and names, so every diagnostic and generated file is traced back to its declaration), then the
@@ -38,12 +38,14 @@ internal sealed class FuzzRunner
     private static readonly Regex IdPattern = new Regex(@"D(\d{4})(?!\d)", RegexOptions.CultureInvariant);
 
     private readonly ConcurrentBag<FuzzFailure> _failures = new ConcurrentBag<FuzzFailure>();
-    private int _valid, _invalid, _skipped, _unbounded;
+    private int _valid, _invalid, _skipped, _broken, _unbounded;
 
     public IReadOnlyCollection<FuzzFailure> Failures => _failures;
     public int Valid => _valid;
     public int Invalid => _invalid;
     public int Skipped => _skipped;
+    /// <summary>Declarations that are not valid C# (see <see cref="FuzzDeclaration.Broken"/>) and got errors without a crash.</summary>
+    public int Broken => _broken;
     /// <summary>Valid networks that ran but whose activations may overflow, so finiteness was not asserted.</summary>
     public int Unbounded => _unbounded;
 
@@ -66,6 +68,7 @@ internal sealed class FuzzRunner
                 case FuzzOutcome.Valid: Interlocked.Increment(ref _valid); break;
                 case FuzzOutcome.Invalid: Interlocked.Increment(ref _invalid); break;
                 case FuzzOutcome.SkippedLarge: Interlocked.Increment(ref _skipped); break;
+                case FuzzOutcome.Broken: Interlocked.Increment(ref _broken); break;
                 default: _failures.Add(new FuzzFailure(c, "no outcome recorded")); break;
             }
         }
@@ -157,6 +160,8 @@ internal sealed class FuzzRunner
 
         // 3. Each declaration: TF errors, or no error and no warning at all (TF warnings such as TF1003 allowed).
         var tfErrors = new HashSet<int>();
+        var csErrors = new HashSet<int>();
+        var broken = batch.Where(c => c.Declaration.Broken is not null).Select(c => c.Id).ToHashSet();
         foreach (Diagnostic d in diagnostics)
         {
             if (d.Severity < DiagnosticSeverity.Warning) continue;
@@ -169,6 +174,10 @@ internal sealed class FuzzRunner
             }
             bool ours = d.Id.StartsWith("TF", StringComparison.Ordinal);
             if (ours && d.Severity == DiagnosticSeverity.Error) tfErrors.Add(id);
+            else if (broken.Contains(id) && d.Id != "AD0001")
+            {
+                if (d.Severity == DiagnosticSeverity.Error) csErrors.Add(id); // expected: the declaration is not valid C#
+            }
             else if (!ours)
             {
                 problems[id].Add((d.Id == "AD0001" ? "analyzer exception: " : "compiler diagnostic: ") + d + Excerpt(d));
@@ -181,7 +190,12 @@ internal sealed class FuzzRunner
         {
             bool hasOutput = generated.TryGetValue(c.Id, out string? text);
             bool emittedInvalid = hasOutput && text!.Contains("is not a valid TensorForge network", StringComparison.Ordinal);
-            if (tfErrors.Contains(c.Id))
+            if (broken.Contains(c.Id))
+            {
+                if (!tfErrors.Contains(c.Id) && !csErrors.Contains(c.Id)) problems[c.Id].Add($"'{c.Declaration.Broken}' is not valid C#, yet no error was reported");
+                outcomes[c.Id] = FuzzOutcome.Broken;
+            }
+            else if (tfErrors.Contains(c.Id))
             {
                 if (hasOutput && !emittedInvalid) problems[c.Id].Add("TF errors were reported, yet a working network was generated");
                 outcomes[c.Id] = FuzzOutcome.Invalid;
@@ -195,7 +209,7 @@ internal sealed class FuzzRunner
                 valid.Add(c);
             }
         }
-        if (batchLevel || valid.Count == 0) return problems;
+        if (batchLevel || valid.Count == 0 || broken.Count > 0) return problems;
 
         // 4. Every valid network runs: construct it, Forward a random batch of 1–3, expect finite values.
         RunNetworks(result.Output, valid, problems, outcomes);
