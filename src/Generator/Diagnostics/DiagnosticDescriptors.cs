@@ -84,7 +84,7 @@ namespace TensorForge.Generator.Diagnostics
         public static readonly DiagnosticDescriptor UnsupportedClass = Error(UnsupportedClassId, Declaration,
             "Unsupported network class",
             "'{0}' cannot be a network: {1}",
-            "A network is a non-static partial class.");
+            "A network is a non-static partial class or record without a primary constructor.");
 
         public static readonly DiagnosticDescriptor DenseNeedsVector = Error(DenseNeedsVectorId, Shapes,
             "Dense needs a vector input",

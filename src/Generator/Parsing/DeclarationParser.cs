@@ -60,7 +60,8 @@ namespace TensorForge.Generator.Parsing
                 type.IsStatic,
                 LocationInfo.From(type.Locations.FirstOrDefault()),
                 networkDeclaration,
-                attributes.ToEquatableArray());
+                attributes.ToEquatableArray(),
+                HasPrimaryConstructor(type, cancellationToken));
         }
 
         private static AttributeDeclaration ParseAttribute(string kind, AttributeData attribute, ImmutableArray<SyntaxReference> parts, CancellationToken cancellationToken)
@@ -113,6 +114,10 @@ namespace TensorForge.Generator.Parsing
                 _ => new ArgumentValue(name, ArgumentKind.Number, System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), null, EquatableArray<int>.Empty, where),
             };
         }
+
+        /// <summary><c>record Net(int Width)</c> or <c>class Net(int width)</c>: the generated constructors would have to chain to it.</summary>
+        private static bool HasPrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
+            => type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null });
 
         private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
             => type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));

@@ -14,7 +14,8 @@ namespace TensorForge.Generator.Parsing
         bool IsStatic,
         LocationInfo? ClassLocation,
         AttributeDeclaration Network,
-        EquatableArray<AttributeDeclaration> Attributes)
+        EquatableArray<AttributeDeclaration> Attributes,
+        bool HasPrimaryConstructor = false)
     {
         /// <summary>Name used in messages and hint names, e.g. "Outer.MnistMlp".</summary>
         public string DisplayName

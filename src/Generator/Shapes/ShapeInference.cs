@@ -37,6 +37,12 @@ namespace TensorForge.Generator.Shapes
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network, "a static class cannot have instances; remove 'static'"));
                 canEmit = false;
             }
+            if (declaration.HasPrimaryConstructor)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network,
+                    "the generated constructors cannot chain to a primary constructor; remove the parameter list and declare the members in the body"));
+                canEmit = false;
+            }
             if (declaration.Keyword != "class" && declaration.Keyword != "record")
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network, $"a network is a class, not a {declaration.Keyword}"));

@@ -34,8 +34,10 @@ internal static class DeclarationGenerator
     public static readonly Gen<FuzzDeclaration> Declaration =
         from percent in Gen.OneOf(0, 5, 20, 100)
         from declaration in DeclarationOf(percent)
+        from primary in Gen.Frequency((95, (IGen<bool>)Gen.Const(false)), (5, Gen.Const(true)))
         from broken in Gen.Frequency((96, (IGen<string?>)Gen.Const((string?)null)), (4, Gen.OneOf(FuzzDeclaration.BrokenVariants.Cast<string?>().ToArray())))
-        select broken is null ? declaration : declaration with { Broken = broken, Modifiers = declaration.Modifiers.Replace("static", "").Replace("sealed", "").Trim() };
+        let withPrimary = primary && !declaration.Modifiers.Contains("static") ? declaration with { PrimaryConstructor = true } : declaration
+        select broken is null ? withPrimary : withPrimary with { Broken = broken, Modifiers = declaration.Modifiers.Replace("static", "").Replace("sealed", "").Trim() };
 
     /// <summary>The sane generator, or with <paramref name="percent"/> % probability the wild one.</summary>
     private static Gen<T> Mixed<T>(int percent, Func<bool, Gen<T>> generator) => percent switch

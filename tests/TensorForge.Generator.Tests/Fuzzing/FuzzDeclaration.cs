@@ -54,7 +54,8 @@ internal sealed record FuzzDeclaration(
     SplitStyle Split,
     int SplitAt,
     AttributeSyntax Syntax = AttributeSyntax.Plain,
-    string? Broken = null)
+    string? Broken = null,
+    bool PrimaryConstructor = false)
 {
     /// <summary>C# errors the declaration can be broken with (<see cref="Broken"/>): a keyword the attributes do not allow, or an
     /// extra attribute line the compiler rejects. The generator and the analyzer must still not throw.</summary>
@@ -158,8 +159,12 @@ internal sealed record FuzzDeclaration(
         foreach (string[] list in spelled.Chunk(perList)) text.Append('[').Append(string.Join(", ", list)).Append("]\n");
         string header = $"{Modifiers} {(IsPartial ? "partial " : "")}{SpelledKeyword} {ClassName(id)}{TypeParameterList(TypeParameters)}".Trim();
         text.Append(header);
+        bool primary = PrimaryConstructor && withConstraints; // on the first part only
+        bool isRecord = Keyword.StartsWith("record", StringComparison.Ordinal);
+        if (primary) text.Append(isRecord ? "(int Width)" : "(int width)");
         if (withConstraints && Constraints.Length > 0) text.Append(' ').Append(Constraints);
-        text.Append(";\n");
+        // A class's primary-constructor parameter must be read, or CS9113 warns.
+        text.Append(primary && !isRecord ? " { public int Width => width; }\n" : ";\n");
         return text.ToString();
     }
 

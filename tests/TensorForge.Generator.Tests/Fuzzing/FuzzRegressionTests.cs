@@ -38,4 +38,18 @@ public class FuzzRegressionTests
             """));
         Assert.StartsWith("Layer name '", diagnostic.GetMessage());
     }
+
+    /// <summary>A record or class with a primary constructor got generated constructors that could not chain to it: CS0111
+    /// (a second Net(int)) and CS8862. Found by hand while widening the fuzzer's class shapes; the fuzzer now generates them.
+    /// Now TF0012 on the class, and nothing is generated.</summary>
+    [Theory]
+    [InlineData("public partial record {|TF0012:Net|}(int Width);")]
+    [InlineData("public partial record {|TF0012:Net|}(string Label, float Scale);")]
+    [InlineData("public partial class {|TF0012:Net|}(int width) { public int Width => width; }")]
+    public void APrimaryConstructorIsUnsupported(string declaration)
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify("using TensorForge;\n[Network]\n[Input(4)]\n[Dense(2)]\n" + declaration));
+        Assert.Equal("'Net' cannot be a network: the generated constructors cannot chain to a primary constructor; remove the parameter list and declare the members in the body",
+            diagnostic.GetMessage());
+    }
 }

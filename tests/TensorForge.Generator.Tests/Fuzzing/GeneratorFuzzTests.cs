@@ -115,6 +115,7 @@ public class GeneratorFuzzTests
         }
         if (d.Split != SplitStyle.None) yield return d with { Split = SplitStyle.None };
         if (d.Syntax != AttributeSyntax.Plain) yield return d with { Syntax = AttributeSyntax.Plain };
+        if (d.PrimaryConstructor) yield return d with { PrimaryConstructor = false };
         if (d.Containers.Length > 0)
         {
             yield return d with { Containers = d.Containers.RemoveAt(0) };
