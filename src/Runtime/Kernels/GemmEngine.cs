@@ -208,8 +208,6 @@ for (int pc = 0; pc < depth; pc += kcBlock)
                 }
                 else
                 {
-                    if (cRowStride == 1)
-                        PrefetchRows(c + jr * cColStride, cColStride, width, R.Count);
                     MicroKernel<S, T, R>(a, aRowStride, aKStride, panel, kc, tile, nr, add: false);
                     ScatterTile(tile, nr, R.Count, width, c + jr * cColStride, cRowStride, cColStride, add);
                 }
