@@ -203,7 +203,9 @@ for (int pc = 0; pc < depth; pc += kcBlock)
                 int width = Math.Min(nr, nc - jr);
                 if (cColStride == 1 && width == nr)
                 {
-                    PrefetchRows(c + jr, cRowStride, R.Count, nr);
+                    // Only a long call has time to hide the prefetches (with k = 1 they would double the instructions).
+                    if (kc >= 64)
+                        PrefetchRows(c + jr, cRowStride, R.Count, nr);
                     MicroKernel<S, T, R>(a, aRowStride, aKStride, panel, kc, c + jr, cRowStride, add);
                 }
                 else
