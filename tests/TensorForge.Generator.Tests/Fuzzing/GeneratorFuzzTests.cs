@@ -58,6 +58,7 @@ public class GeneratorFuzzTests
             + $"{runner.Skipped} skipped large, {runner.Broken} not C# and rejected by the compiler), {failures.Count} failures; {runner.Unbounded} of the run networks can overflow by design "
             + $"(finiteness not asserted); seed {seed}; {stopwatch.Elapsed.TotalSeconds:0.0} s ({runner.Phases})";
         Log(summary);
+        ReliabilityReport.Line(summary);
         Assert.True(failures.Count == 0, summary + "\n" + string.Join("\n", failures.Take(3).Select(f => Report(f, seed))));
         Assert.Equal(all.Length, runner.Valid + runner.Invalid + runner.Skipped + runner.Broken);
     }
