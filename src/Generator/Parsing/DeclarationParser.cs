@@ -61,7 +61,8 @@ namespace TensorForge.Generator.Parsing
                 LocationInfo.From(type.Locations.FirstOrDefault()),
                 networkDeclaration,
                 attributes.ToEquatableArray(),
-                HasPrimaryConstructor(type, cancellationToken));
+                HasPrimaryConstructor(type, cancellationToken),
+                type.IsAbstract && !type.IsStatic);
         }
 
         private static AttributeDeclaration ParseAttribute(string kind, AttributeData attribute, ImmutableArray<SyntaxReference> parts, CancellationToken cancellationToken)

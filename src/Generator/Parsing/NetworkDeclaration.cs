@@ -15,7 +15,8 @@ namespace TensorForge.Generator.Parsing
         LocationInfo? ClassLocation,
         AttributeDeclaration Network,
         EquatableArray<AttributeDeclaration> Attributes,
-        bool HasPrimaryConstructor = false)
+        bool HasPrimaryConstructor = false,
+        bool IsAbstract = false)
     {
         /// <summary>Name used in messages and hint names, e.g. "Outer.MnistMlp".</summary>
         public string DisplayName

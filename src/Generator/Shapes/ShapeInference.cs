@@ -37,6 +37,12 @@ namespace TensorForge.Generator.Shapes
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network, "a static class cannot have instances; remove 'static'"));
                 canEmit = false;
             }
+            if (declaration.IsAbstract)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network,
+                    "an abstract class cannot be instantiated, but a network's constructors and Clone() create instances; remove 'abstract'"));
+                canEmit = false;
+            }
             if (declaration.HasPrimaryConstructor)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, declaration.ClassLocation, network,

@@ -52,4 +52,13 @@ public class FuzzRegressionTests
         Assert.Equal("'Net' cannot be a network: the generated constructors cannot chain to a primary constructor; remove the parameter list and declare the members in the body",
             diagnostic.GetMessage());
     }
+
+    /// <summary>Found by review: Clone() and the constructors instantiate the class, which an abstract class forbids (CS0144).</summary>
+    [Fact]
+    public void AnAbstractClassIsUnsupported()
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify("using TensorForge;\n[Network]\n[Input(4)]\n[Dense(2)]\npublic abstract partial class {|TF0012:Net|};"));
+        Assert.Equal("'Net' cannot be a network: an abstract class cannot be instantiated, but a network's constructors and Clone() create instances; remove 'abstract'",
+            diagnostic.GetMessage());
+    }
 }
