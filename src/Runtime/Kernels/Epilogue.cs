@@ -39,28 +39,17 @@ namespace TensorForge.Kernels
         /// <summary>x += bias; y = σ(x), a row at a time while it is in L1. Same bits as <see cref="Bias.Add"/> then
         /// <see cref="Activations.Sigmoid"/>.</summary>
         public static void BiasSigmoid(Span<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols)
-        {
-            CheckForward(x.Length, bias.Length, y.Length, rows, cols, nameof(y));
-            if (rows == 0 || cols == 0)
-                return;
-            if (cols < FuseFrom)
-            {
-                Bias.Add(x, bias, rows, cols);
-                Activations.Sigmoid(x.Slice(0, rows * cols), y);
-                return;
-            }
-            bias = bias.Slice(0, cols);
-            for (int r = 0; r < rows; r++)
-            {
-                Span<float> row = x.Slice(r * cols, cols);
-                TensorPrimitives.Add(row, bias, row);
-                TensorPrimitives.Sigmoid(row, y.Slice(r * cols, cols));
-            }
-        }
+            => RowWise(x, bias, y, rows, cols, &TensorPrimitives.Sigmoid);
 
         /// <summary>x += bias; y = tanh(x), a row at a time while it is in L1. Same bits as <see cref="Bias.Add"/> then
         /// <see cref="Activations.Tanh"/>.</summary>
         public static void BiasTanh(Span<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols)
+            => RowWise(x, bias, y, rows, cols, &TensorPrimitives.Tanh);
+
+        /// <summary>Bias, then a TensorPrimitives activation, row by row (or over the whole matrix when rows are narrower
+        /// than <see cref="FuseFrom"/>, as the unfused kernels run it).</summary>
+        private static void RowWise(Span<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
+            delegate*<ReadOnlySpan<float>, Span<float>, void> activation)
         {
             CheckForward(x.Length, bias.Length, y.Length, rows, cols, nameof(y));
             if (rows == 0 || cols == 0)
@@ -68,7 +57,7 @@ namespace TensorForge.Kernels
             if (cols < FuseFrom)
             {
                 Bias.Add(x, bias, rows, cols);
-                Activations.Tanh(x.Slice(0, rows * cols), y);
+                activation(x.Slice(0, rows * cols), y);
                 return;
             }
             bias = bias.Slice(0, cols);
@@ -76,7 +65,7 @@ namespace TensorForge.Kernels
             {
                 Span<float> row = x.Slice(r * cols, cols);
                 TensorPrimitives.Add(row, bias, row);
-                TensorPrimitives.Tanh(row, y.Slice(r * cols, cols));
+                activation(row, y.Slice(r * cols, cols));
             }
         }
 
