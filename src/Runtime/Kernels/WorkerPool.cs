@@ -46,7 +46,10 @@ namespace TensorForge.Kernels
         /// threads (the caller included) and returns when all are done.</summary>
         public static void Run(ParallelJob job, int tileCount, int threads)
         {
-            if (threads <= 1 || tileCount <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            // Workers are started before the busy check: a first call that finds the pool busy (another thread's multiply)
+            // must still pay the one-time thread creation, or a later call would allocate it (the zero-allocation promise).
+            int workers = threads <= 1 || tileCount <= 1 ? 0 : EnsureWorkers(threads - 1);
+            if (workers == 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
             {
                 for (int i = 0; i < tileCount; i++)
                     job.RunTile(i);
@@ -54,7 +57,7 @@ namespace TensorForge.Kernels
             }
             try
             {
-                int helpers = Math.Min(Math.Min(threads, tileCount) - 1, EnsureWorkers(threads - 1));
+                int helpers = Math.Min(Math.Min(threads, tileCount) - 1, workers);
                 long generation = (Volatile.Read(ref s_ticket) >> 32) + 1;
                 s_job = job;
                 s_tileCount = tileCount;
