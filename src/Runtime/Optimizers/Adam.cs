@@ -8,7 +8,10 @@ namespace TensorForge.Optimizers
     /// <remarks>
     /// <para>One fused, vectorised pass over the block, in PyTorch's order of operations: m is updated as
     /// <c>m.lerp_(g, 1−β₁)</c>, v as <c>v.mul_(β₂).addcmul_(g, g, 1−β₂)</c>; the bias corrections and the step size are
-    /// computed in double and rounded to float, as PyTorch does with Python floats.</para>
+    /// computed in double and rounded to float, as PyTorch does with Python floats. One departure: √v is multiplied by
+    /// 1/√(1−β₂ᵗ) (computed in double) where PyTorch divides by √(1−β₂ᵗ). That saves one of the two vector divides per
+    /// element — divides and the square root bound this pass (≈ 20% of its time on Zen 4) — and moves the denominator by
+    /// at most one ulp.</para>
     /// <para>Moment values below 1e-30 in magnitude are stored as zero. Long runs otherwise fill v with denormals, which slow
     /// x86 arithmetic 3–4×; the change to any parameter is below 1e-30·lr/ε.</para>
     /// </remarks>
@@ -77,7 +80,7 @@ namespace TensorForge.Optimizers
                     OneMinusBeta1 = (float)(1.0 - _beta1),
                     Beta2 = _beta2,
                     OneMinusBeta2 = (float)(1.0 - _beta2),
-                    BiasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2),
+                    InverseBiasCorrection2Sqrt = (float)(1.0 / Math.Sqrt(biasCorrection2)),
                     Epsilon = _epsilon,
                     NegativeStepSize = (float)(-learningRate / biasCorrection1),
                 };
@@ -97,7 +100,7 @@ namespace TensorForge.Optimizers
             public float OneMinusBeta1;
             public float Beta2;
             public float OneMinusBeta2;
-            public float BiasCorrection2Sqrt;
+            public float InverseBiasCorrection2Sqrt;
             public float Epsilon;
             public float NegativeStepSize;
 
@@ -119,7 +122,7 @@ namespace TensorForge.Optimizers
                 second = S.Add(second, S.Multiply(S.Multiply(S.Broadcast(OneMinusBeta2), gradient), gradient));
                 second = FusedLoop.FlushBelow<S, T>(second, threshold);
 
-                T denominator = S.Add(S.Divide(S.Sqrt(second), S.Broadcast(BiasCorrection2Sqrt)), S.Broadcast(Epsilon));
+                T denominator = S.Add(S.Multiply(S.Sqrt(second), S.Broadcast(InverseBiasCorrection2Sqrt)), S.Broadcast(Epsilon));
                 parameter = S.MultiplyAdd(S.Broadcast(NegativeStepSize), S.Divide(first, denominator), parameter);
 
                 S.Store(first, m);
