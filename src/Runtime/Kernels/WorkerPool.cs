@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 
 namespace TensorForge.Kernels
@@ -128,9 +129,9 @@ namespace TensorForge.Kernels
             }
         }
 
-        /// <summary>How long a worker keeps polling for the next job before it blocks, in SpinWait iterations (about 50 µs):
-        /// the layers of a network call the kernels back to back, and waking a blocked thread costs tens of microseconds.</summary>
-        private const int SpinIterations = 2000;
+        /// <summary>How long a worker keeps polling for the next job before it blocks: the layers of a network call the
+        /// kernels back to back, and waking a blocked thread costs tens of microseconds.</summary>
+        private static readonly long s_spinTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
         private static void WorkerLoop(object? state)
         {
@@ -141,9 +142,10 @@ namespace TensorForge.Kernels
                 long generation = Volatile.Read(ref s_ticket) >> 32;
                 if (generation == seen)
                 {
-                    for (int i = 0; i < SpinIterations && generation == seen; i++)
+                    long until = Stopwatch.GetTimestamp() + s_spinTicks;
+                    while (generation == seen && Stopwatch.GetTimestamp() < until)
                     {
-                        Thread.SpinWait(20);
+                        Thread.SpinWait(4);
                         generation = Volatile.Read(ref s_ticket) >> 32;
                     }
                     if (generation == seen)
