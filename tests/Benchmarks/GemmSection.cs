@@ -10,9 +10,9 @@ namespace TensorForge.Benchmarks
     /// peak and speed relative to torch. Shapes are written m×k×n: C is m×n and the sum runs over k.</summary>
     internal static class GemmSection
     {
-        private enum Layout { TransposedB, Plain, TransposedA }
+        internal enum Layout { TransposedB, Plain, TransposedA }
 
-        private sealed record Case(Layout Layout, int M, int K, int N, double PeakTarget);
+        internal sealed record Case(Layout Layout, int M, int K, int N, double PeakTarget);
 
         private static readonly Case[] Cases =
         {
@@ -86,7 +86,7 @@ namespace TensorForge.Benchmarks
             table.Print();
         }
 
-        private static string LayoutName(Layout layout) => layout switch
+        internal static string LayoutName(Layout layout) => layout switch
         {
             Layout.TransposedB => "A·Bᵀ",
             Layout.Plain => "A·B",
@@ -94,7 +94,7 @@ namespace TensorForge.Benchmarks
         };
 
         /// <summary>Random operands in 64-byte aligned buffers, as the generated networks keep theirs.</summary>
-        private sealed class Operands
+        internal sealed class Operands
         {
             private readonly Case _case;
             public readonly AlignedBuffer A, B, C;

@@ -8,7 +8,7 @@ namespace TensorForge.Benchmarks
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
-        public static readonly string[] Sections = { "peak", "gemm", "train", "inference", "alloc", "longrun", "determinism" };
+        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism" };
 
         /// <summary>Aliases for groups of sections.</summary>
         private static readonly Dictionary<string, string[]> Groups = new(StringComparer.Ordinal)
@@ -31,7 +31,7 @@ namespace TensorForge.Benchmarks
 
         public const string Usage =
             "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall]\n" +
-            "sections: peak, gemm, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
+            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
             "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.";
 
         public static Options Parse(string[] args)

@@ -33,6 +33,8 @@ namespace TensorForge.Benchmarks
                 PeakProbe.Run(options);
             if (options.Runs("gemm"))
                 GemmSection.Run(options);
+            if (options.Runs("allcores"))
+                GemmThreadsSection.Run(options);
 
             var mlp = new MlpSections(options);
             if (options.Runs("train"))
@@ -66,7 +68,8 @@ namespace TensorForge.Benchmarks
             Console.WriteLine($"- GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, " +
                 $"tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out bool pgo) ? pgo.ToString() : "default")}; " +
                 $"debugger {(Debugger.IsAttached ? "attached" : "not attached")}; optimized build: {IsOptimized()}");
-            Console.WriteLine($"- our kernels' thread setting: {KernelThreads.Describe}");
+            Console.WriteLine($"- our kernels' thread setting: Gemm.MaxThreads (default {KernelThreads.Get()}), pinned to 1 for every one-thread section; " +
+                $"{Environment.ProcessorCount} (all cores) against 1 in section 3 and in run B of section 8");
             Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1))" : "unavailable: " + TorchPeer.UnavailableReason)}");
             Console.WriteLine($"- ONNX Runtime: {OrtPeer.Describe}");
             Console.WriteLine($"- clock: {Clock.Describe}");
