@@ -35,7 +35,7 @@ namespace TensorForge.Benchmarks
             int cores = Environment.ProcessorCount;
             var table = new Table($"3. GEMM, all cores: Gemm.MaxThreads = {cores} vs 1, wall clock",
                 "layout", "m×k×n", "1 thread µs", $"{cores} threads µs", "1 thread GFLOP/s", $"{cores} threads GFLOP/s",
-                "speed-up", "target", "verdict", "C bit-identical");
+                "speed-up", "range over reps", "target", "verdict", "C bit-identical");
 
             bool wasThreadCpu = Clock.UseThreadCpuTime;
             Clock.UseThreadCpuTime = false;
@@ -76,7 +76,7 @@ namespace TensorForge.Benchmarks
                         : $"GEMM {label} {shape}, all cores not slower than one thread (≥ {NotSlowerTolerance:F2}×, wall)";
                     table.Row(label, shape, Report.Micros(oneSeconds), Report.Micros(allSeconds),
                         Report.Number(flops / oneSeconds / 1e9, "F1"), Report.Number(flops / allSeconds / 1e9, "F1"),
-                        Report.Ratio(speedup), "≥" + target.ToString(large ? "F1" : "F2", CultureInfo.InvariantCulture) + "×",
+                        Report.Ratio(speedup), RatioRange(samples[1], samples[0]), "≥" + target.ToString(large ? "F1" : "F2", CultureInfo.InvariantCulture) + "×",
                         Report.AtLeast(what, speedup, target),
                         differing == 0 ? "yes" : $"NO ({differing:N0} differ)");
                 }
@@ -108,6 +108,20 @@ namespace TensorForge.Benchmarks
             if (cores == 1)
                 table.Note("One logical core: there is nothing to compare, so the speed-ups are not measurable here.");
             table.Print();
+        }
+
+        /// <summary>Smallest and largest per-repetition ratio x/y, as "a–b".</summary>
+        private static string RatioRange(double[] x, double[] y)
+        {
+            if (x.Length == 0 || x.Length != y.Length)
+                return "—";
+            double low = double.MaxValue, high = double.MinValue;
+            for (int i = 0; i < x.Length; i++)
+            {
+                low = Math.Min(low, x[i] / y[i]);
+                high = Math.Max(high, x[i] / y[i]);
+            }
+            return low.ToString("F2", CultureInfo.InvariantCulture) + "–" + high.ToString("F2", CultureInfo.InvariantCulture);
         }
     }
 
