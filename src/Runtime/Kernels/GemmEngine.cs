@@ -57,6 +57,20 @@ namespace TensorForge.Kernels
             return (depth + blocks - 1) / blocks;
         }
 
+        /// <summary>C[rows, cols] (+)= A[rows, depth] · B[depth, cols] over strided operands (each layout is a choice of strides).</summary>
+        /// <param name="a">A's first element; element (i, p) is at <c>a + i·aRowStride + p·aKStride</c>.</param>
+        /// <param name="aRowStride">Distance between rows of A.</param>
+        /// <param name="aKStride">Distance between A's elements along k.</param>
+        /// <param name="b">B's first element; element (p, j) is at <c>b + p·bKStride + j·bColStride</c>.</param>
+        /// <param name="bKStride">Distance between B's elements along k.</param>
+        /// <param name="bColStride">Distance between columns of B.</param>
+        /// <param name="c">C's first element; element (i, j) is at <c>c + i·cRowStride + j·cColStride</c>.</param>
+        /// <param name="cRowStride">Distance between rows of C.</param>
+        /// <param name="cColStride">Distance between columns of C.</param>
+        /// <param name="rows">Rows of A and C.</param>
+        /// <param name="depth">The shared dimension k.</param>
+        /// <param name="cols">Columns of B and C.</param>
+        /// <param name="accumulate">Add to C instead of overwriting it.</param>
         /// <param name="kcBlock">The depth of the blocks of k, <see cref="DepthBlock"/> of the whole multiply.</param>
         public static void Run(float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
             float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate, int kcBlock)

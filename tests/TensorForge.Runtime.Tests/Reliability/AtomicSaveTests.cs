@@ -69,6 +69,7 @@ public class AtomicSaveTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_folder_that_refuses_new_files_keeps_the_previous_file()
     {
         (TensorInfo[] tensors, float[] values, _) = Model();
