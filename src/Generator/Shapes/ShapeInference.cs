@@ -62,36 +62,11 @@ namespace TensorForge.Generator.Shapes
             int seed = declaration.Network.GetInt("Seed", 0);
 
             // Training attributes: at most one optimizer, at most one schedule, a schedule needs an optimizer.
-            OptimizerPlan? optimizer = null; AttributeDeclaration? optimizerAttribute = null;
-            SchedulePlan? schedule = null; AttributeDeclaration? scheduleAttribute = null;
             bool trainingValid = true;
-            foreach (AttributeDeclaration attribute in declaration.Attributes)
-            {
-                if (OptimizerPlan.IsOptimizer(attribute.Kind))
-                {
-                    if (optimizerAttribute is not null)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateOptimizer, attribute.Location, network, optimizerAttribute.Kind, attribute.Kind));
-                        trainingValid = false;
-                        continue;
-                    }
-                    optimizerAttribute = attribute;
-                    optimizer = OptimizerPlan.Create(attribute, Checker(attribute, attribute.Kind, diagnostics));
-                    trainingValid &= optimizer is not null;
-                }
-                else if (SchedulePlan.IsSchedule(attribute.Kind))
-                {
-                    if (scheduleAttribute is not null)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSchedule, attribute.Location, network, scheduleAttribute.Kind, attribute.Kind));
-                        trainingValid = false;
-                        continue;
-                    }
-                    scheduleAttribute = attribute;
-                    schedule = SchedulePlan.Create(attribute, Checker(attribute, attribute.Kind, diagnostics));
-                    trainingValid &= schedule is not null;
-                }
-            }
+            (AttributeDeclaration? optimizerAttribute, OptimizerPlan? optimizer) = Single(declaration, OptimizerPlan.IsOptimizer,
+                DiagnosticDescriptors.DuplicateOptimizer, OptimizerPlan.Create, diagnostics, ref trainingValid);
+            (AttributeDeclaration? scheduleAttribute, SchedulePlan? schedule) = Single(declaration, SchedulePlan.IsSchedule,
+                DiagnosticDescriptors.DuplicateSchedule, SchedulePlan.Create, diagnostics, ref trainingValid);
             if (scheduleAttribute is not null && optimizerAttribute is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ScheduleWithoutOptimizer, scheduleAttribute.Location, scheduleAttribute.Kind, network));
@@ -182,6 +157,29 @@ namespace TensorForge.Generator.Shapes
                 valid ? layers.ToEquatableArray() : EquatableArray<LayerPlan>.Empty,
                 valid ? (int)offset : 0, loss, seed, valid ? optimizer : null, valid ? schedule : null);
             return new PlanResult(plan, diagnostics.ToEquatableArray());
+        }
+
+        /// <summary>The one attribute of a family (optimizers, schedules) and its plan; a second one is reported with
+        /// <paramref name="duplicate"/>, an invalid one by its planner. Either clears <paramref name="valid"/>.</summary>
+        private static (AttributeDeclaration? Attribute, T? Plan) Single<T>(NetworkDeclaration declaration, System.Func<string, bool> isMember,
+            Microsoft.CodeAnalysis.DiagnosticDescriptor duplicate, System.Func<AttributeDeclaration, ArgumentChecker, T?> plan,
+            List<DiagnosticInfo> diagnostics, ref bool valid) where T : class
+        {
+            AttributeDeclaration? first = null;
+            T? result = null;
+            foreach (AttributeDeclaration attribute in declaration.Attributes.Where(a => isMember(a.Kind)))
+            {
+                if (first is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(duplicate, attribute.Location, declaration.DisplayName, first.Kind, attribute.Kind));
+                    valid = false;
+                    continue;
+                }
+                first = attribute;
+                result = plan(attribute, Checker(attribute, attribute.Kind, diagnostics));
+                valid &= result is not null;
+            }
+            return (first, result);
         }
 
         private static Shape? ParseInput(AttributeDeclaration attribute, List<DiagnosticInfo> diagnostics)
