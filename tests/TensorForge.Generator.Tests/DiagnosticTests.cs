@@ -152,7 +152,9 @@ public class DiagnosticTests
         { "[Input(784)] [Dense(10)] [Adam] [CosineAnnealing({|TF0006:TMax = 0|})]", "TMax of CosineAnnealing must be positive but is 0" },
         { "[Input(784)] [Dense(10)] [Adam] [{|TF0006:CosineAnnealing|}]", "TMax of CosineAnnealing must be positive but is 0" },
         { "[Input(784)] [Dense(10)] [Adam] [StepDecay(StepSize = 10, {|TF0006:Gamma = 0|})]", "Gamma of StepDecay must be positive and finite but is 0" },
-        { "[{|TF0006:Input(0, 28)|}] [Flatten]", "shape of Input must be positive in every dimension but is [0, 28]" },
+        { "[Input({|TF0006:0|}, 28)] [Flatten]", "shape of Input must be positive in every dimension but is [0, 28]" },
+        { "[Input(1, 28, {|TF0006:-28|})] [Flatten]", "shape of Input must be positive in every dimension but is [1, 28, -28]" },
+        { "[{|TF0006:Input(new[] { 3, 0 })|}] [Flatten]", "shape of Input must be positive in every dimension but is [3, 0]" },
         { "[{|TF0006:Input()|}] [Dense(10)]", "shape of Input must be at least one dimension but is []" },
     };
 

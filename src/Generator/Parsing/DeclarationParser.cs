@@ -85,7 +85,16 @@ namespace TensorForge.Generator.Parsing
                 IParameterSymbol parameter = constructor.Parameters[i];
                 Location? location = parameter.IsParams ? syntax?.GetLocation()
                     : i < positional.Count ? positional[i].GetLocation() : syntax?.GetLocation();
-                arguments.Add(ToArgument(parameter.Name, attribute.ConstructorArguments[i], location));
+                ArgumentValue argument = ToArgument(parameter.Name, attribute.ConstructorArguments[i], location);
+                // A params array written element by element: remember where each element stands.
+                if (parameter.IsParams && argument.Kind == ArgumentKind.IntArray && positional.Count - i == argument.Ints.Count && argument.Ints.Count > 0)
+                {
+                    argument = argument with
+                    {
+                        ElementLocations = positional.Skip(i).Select(a => LocationInfo.From(a.GetLocation())).Where(l => l is not null).Select(l => l!).ToEquatableArray(),
+                    };
+                }
+                arguments.Add(argument);
             }
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {

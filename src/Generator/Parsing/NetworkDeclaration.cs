@@ -61,5 +61,13 @@ namespace TensorForge.Generator.Parsing
 
     /// <summary>One constructor or named argument. <c>Name</c> is the constructor parameter's or property's name;
     /// look-ups ignore case, so "units" and "Units" meet.</summary>
-    internal sealed record ArgumentValue(string Name, ArgumentKind Kind, double Number, string? Text, EquatableArray<int> Ints, LocationInfo? Location);
+    internal sealed record ArgumentValue(string Name, ArgumentKind Kind, double Number, string? Text, EquatableArray<int> Ints, LocationInfo? Location)
+    {
+        /// <summary>Where each element of a params array was written (<c>[Input(1, 28, 28)]</c>), so a diagnostic can point at
+        /// the bad dimension; empty when the array was written as one expression.</summary>
+        public EquatableArray<LocationInfo> ElementLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
+
+        /// <summary>The location of element <paramref name="index"/>, else of the whole argument.</summary>
+        public LocationInfo? LocationOfElement(int index) => index < ElementLocations.Count ? ElementLocations[index] : Location;
+    }
 }

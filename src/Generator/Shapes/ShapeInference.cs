@@ -192,9 +192,11 @@ namespace TensorForge.Generator.Shapes
                 return null;
             }
             var shape = new Shape(dimensions);
-            if (dimensions.Any(d => d <= 0))
+            int bad = dimensions.ToList().FindIndex(d => d <= 0);
+            if (bad >= 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, attribute.Location, "shape", "Input", "positive in every dimension", shape));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, argument!.LocationOfElement(bad) ?? attribute.Location,
+                    "shape", "Input", "positive in every dimension", shape));
                 return null;
             }
             if (shape.LongSize > int.MaxValue)
