@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TensorForge.Kernels
 {
@@ -167,6 +168,15 @@ namespace TensorForge.Kernels
             b += start;
             c += start;
             int i = 0;
+            // With 32 vector registers (AVX-512), four rows at a time over four vectors of columns: each B vector loaded
+            // feeds four FMAs instead of two, which halves the passes over B. Two rows over eight vectors stream 8 vectors
+            // of B from L2 per 16 FMAs — exactly the L2 bandwidth of a Zen 4 core — and an A stored transposed (Aᵀ·B) adds a
+            // cache line per step on top. Every element is still one chain over p in order, so the bits do not change.
+            if (Avx512F.IsSupported)
+            {
+                for (; i + 4 <= m; i += 4)
+                    StreamColumns4<S, T>(a + i * aRowStride, aRowStride, aKStride, b, ldb, c + i * ldc, ldc, k, n, accumulate);
+            }
             for (; i + 2 <= m; i += 2)
                 StreamColumns<S, T, Rows2>(a + i * aRowStride, aRowStride, aKStride, b, ldb, c + i * ldc, ldc, k, n, accumulate);
             if (i < m)
@@ -195,6 +205,65 @@ namespace TensorForge.Kernels
             }
             if (j + w <= n)
                 StreamBlock<S, T, R, Rows1>(a, aRowStride, aKStride, b + j, ldb, c + j, ldc, k, accumulate);
+        }
+
+        /// <summary>Four rows of C, in column blocks of 4, 2 and 1 vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void StreamColumns4<S, T>(float* a, nint aRowStride, nint aKStride, float* b, nint ldb, float* c, nint ldc, int k, int n, bool accumulate)
+            where S : ISimdMath<T> where T : struct
+        {
+            int w = S.Count;
+            int j = 0;
+            for (; j + 4 * w <= n; j += 4 * w)
+                StreamBlock4<S, T, Rows4>(a, aRowStride, aKStride, b + j, ldb, c + j, ldc, k, accumulate);
+            if (j + 2 * w <= n)
+            {
+                StreamBlock4<S, T, Rows2>(a, aRowStride, aKStride, b + j, ldb, c + j, ldc, k, accumulate);
+                j += 2 * w;
+            }
+            if (j + w <= n)
+                StreamBlock4<S, T, Rows1>(a, aRowStride, aKStride, b + j, ldb, c + j, ldc, k, accumulate);
+        }
+
+        /// <summary>Four rows × V vectors (V ≤ 4) of C in registers over all of k, in order: C(r, ·) = Σ_p A(r, p)·B(p, ·).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void StreamBlock4<S, T, V>(float* a, nint aRowStride, nint aKStride, float* b, nint ldb, float* c, nint ldc, int k, bool accumulate)
+            where S : ISimdMath<T> where T : struct where V : struct, IRowCount
+        {
+            int w = S.Count;
+            T c00 = S.Zero, c01 = S.Zero, c02 = S.Zero, c03 = S.Zero, c10 = S.Zero, c11 = S.Zero, c12 = S.Zero, c13 = S.Zero;
+            T c20 = S.Zero, c21 = S.Zero, c22 = S.Zero, c23 = S.Zero, c30 = S.Zero, c31 = S.Zero, c32 = S.Zero, c33 = S.Zero;
+            nint r1 = aRowStride, r2 = 2 * aRowStride, r3 = 3 * aRowStride;
+            for (int p = 0; p < k; p++)
+            {
+                T x0 = S.Broadcast(a[0]), x1 = S.Broadcast(a[r1]), x2 = S.Broadcast(a[r2]), x3 = S.Broadcast(a[r3]);
+                T v = S.Load(b);
+                c00 = S.MultiplyAdd(x0, v, c00); c10 = S.MultiplyAdd(x1, v, c10);
+                c20 = S.MultiplyAdd(x2, v, c20); c30 = S.MultiplyAdd(x3, v, c30);
+                if (V.Count >= 2)
+                {
+                    v = S.Load(b + w);
+                    c01 = S.MultiplyAdd(x0, v, c01); c11 = S.MultiplyAdd(x1, v, c11);
+                    c21 = S.MultiplyAdd(x2, v, c21); c31 = S.MultiplyAdd(x3, v, c31);
+                }
+                if (V.Count >= 4)
+                {
+                    v = S.Load(b + 2 * w);
+                    c02 = S.MultiplyAdd(x0, v, c02); c12 = S.MultiplyAdd(x1, v, c12);
+                    c22 = S.MultiplyAdd(x2, v, c22); c32 = S.MultiplyAdd(x3, v, c32);
+                    v = S.Load(b + 3 * w);
+                    c03 = S.MultiplyAdd(x0, v, c03); c13 = S.MultiplyAdd(x1, v, c13);
+                    c23 = S.MultiplyAdd(x2, v, c23); c33 = S.MultiplyAdd(x3, v, c33);
+                }
+                a += aKStride;
+                b += ldb;
+            }
+
+            T z = S.Zero;
+            Store<S, T, V>(c, c00, c01, c02, c03, z, z, z, z, accumulate);
+            Store<S, T, V>(c + ldc, c10, c11, c12, c13, z, z, z, z, accumulate);
+            Store<S, T, V>(c + 2 * ldc, c20, c21, c22, c23, z, z, z, z, accumulate);
+            Store<S, T, V>(c + 3 * ldc, c30, c31, c32, c33, z, z, z, z, accumulate);
         }
 
         /// <summary>R rows × V vectors of C in registers over all of k, in order: C(r, ·) = Σ_p A(r, p)·B(p, ·).</summary>
