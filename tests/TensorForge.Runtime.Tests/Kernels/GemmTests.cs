@@ -23,6 +23,8 @@ public class GemmTests
         (33, 100, 100),
         // Blocks of A packed (≥ 4 panels of B per block) with 7, 3 and 6 rows left over after whole strips.
         (199, 64, 160), (203, 64, 160), (150, 300, 256),
+        // The same with k > 64, so that A·B and Aᵀ·B take the engine too (shallower sums stream B with AVX-512).
+        (199, 80, 160), (203, 72, 160),
     ];
 
     public static TheoryData<Layout, int> LayoutsAndWidths()
@@ -171,6 +173,8 @@ public class GemmTests
     [InlineData(Layout.Plain, 200, 1000, 256)] // column tiles narrow enough for deeper blocks than the whole problem's
     [InlineData(Layout.TransposedA, 128, 32, 784)]
     [InlineData(Layout.TransposedA, 784, 32, 128)]
+    [InlineData(Layout.TransposedA, 128, 96, 784)] // the engine (k > 64)
+    [InlineData(Layout.Plain, 1000, 64, 1000)] // streaming, many rows
     public void ResultsDoNotDependOnTheThreadCount(Layout layout, int m, int k, int n)
     {
         float[] a = Random(m * k, 3), b = Random(k * n, 4), c0 = Random(m * n, 5);
