@@ -307,8 +307,52 @@ internal sealed class FuzzRunner
             return FuzzOutcome.Valid;
         }
         int bad = Array.FindIndex(output, v => !float.IsFinite(v));
-        if (bad >= 0) problem = $"Forward with batch {batch} returned {output[bad]} at output[{bad}] of {output.Length}";
+        if (bad >= 0) { problem = $"Forward with batch {batch} returned {output[bad]} at output[{bad}] of {output.Length}"; return FuzzOutcome.Valid; }
+        problem = SaveLoadAndTrain(type, network, input, output, batch, random);
         return FuzzOutcome.Valid;
+    }
+
+    /// <summary>The rest of the contract on the same network: Save then Load into a differently seeded twin gives the same
+    /// parameters and outputs; a trainable network's ForwardTrain/Backward give finite outputs and gradients, and a
+    /// TrainStep on random targets returns a finite loss. Returns the first problem, or null.</summary>
+    private static string? SaveLoadAndTrain(Type type, INetwork network, float[] input, float[] output, int batch, Random random)
+    {
+        using (var stream = new MemoryStream())
+        {
+            network.Save(stream);
+            stream.Position = 0;
+            var twin = (INetwork)Activator.CreateInstance(type, 12345)!;
+            twin.Load(stream);
+            if (!twin.Parameters.SequenceEqual(network.Parameters)) return "Load(Save()) into a new instance did not restore the parameters";
+            var twinOutput = new float[output.Length];
+            twin.Forward(input, twinOutput);
+            if (!twinOutput.AsSpan().SequenceEqual(output)) return "a loaded twin's Forward differs from the original's";
+        }
+        if (network is not ITrainableNetwork trainable) return null;
+
+        var trainOutput = new float[output.Length];
+        trainable.ForwardTrain(input, trainOutput);
+        int bad = Array.FindIndex(trainOutput, v => !float.IsFinite(v));
+        if (bad >= 0) return $"ForwardTrain with batch {batch} returned {trainOutput[bad]} at output[{bad}]";
+        var outputGradient = new float[output.Length];
+        for (int i = 0; i < outputGradient.Length; i++) outputGradient[i] = (float)(random.NextDouble() * 2 - 1);
+        var inputGradient = new float[input.Length];
+        trainable.ZeroGradients();
+        trainable.Backward(outputGradient, inputGradient);
+        bad = Array.FindIndex(inputGradient, v => !float.IsFinite(v));
+        if (bad >= 0) return $"Backward wrote {inputGradient[bad]} at inputGradient[{bad}]";
+        float[] gradients = trainable.Gradients.ToArray();
+        bad = Array.FindIndex(gradients, v => !float.IsFinite(v));
+        if (bad >= 0) return $"Backward wrote {gradients[bad]} at Gradients[{bad}]";
+
+        if (trainable is ISupervisedNetwork supervised)
+        {
+            var targets = new float[output.Length];
+            for (int i = 0; i < targets.Length; i++) targets[i] = (float)random.NextDouble();
+            float loss = supervised.TrainStep(input, targets);
+            if (!float.IsFinite(loss)) return $"TrainStep on random targets in [0, 1) returned the loss {loss}";
+        }
+        return null;
     }
 
     /// <summary>string.GetHashCode is randomised per process; the run must not be.</summary>
