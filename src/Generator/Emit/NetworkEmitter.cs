@@ -289,7 +289,10 @@ namespace TensorForge.Generator.Emit
                         layer.EmitInitialization(_w);
                     }
                     if (HasDropout) _w.Line($"_dropoutRandom = new {Runtime}.SeededRandom(~(long)seed);");
-                    if (_plan.Optimizer is { } optimizer) _w.Line($"_optimizer = {optimizer.Construction("ParameterCount")};");
+                    if (_plan.Optimizer is { } optimizer)
+                    {
+                        _w.Line($"_optimizer = {optimizer.Construction("ParameterCount")};");
+                    }
                     if (_plan.Schedule is { } schedule) _w.Line($"_schedule = {schedule.Construction};");
                 });
                 _w.Line();
@@ -300,22 +303,26 @@ namespace TensorForge.Generator.Emit
             private void EmitClone()
             {
                 string name = _plan.ClassName;
-                _w.Line($"/// <summary>The copy behind <see cref=\"Clone\"/>: own buffers, copied parameters{(Trainable ? ", a fresh optimizer" : "")}.</summary>");
+                _w.Line($"/// <summary>The copy behind <see cref=\"Clone\"/>: own buffers, copied parameters{(Trainable ? " and optimizer state" : "")}.</summary>");
                 _w.Block($"private {name}({TypeName} original)", () =>
                 {
                     _w.Line("original._parameters.Span.CopyTo(_parameters.Span);");
                     _w.Line("CheckFinite = original.CheckFinite;");
                     if (HasDropout) _w.Line("_dropoutRandom = original._dropoutRandom;");
-                    if (_plan.Optimizer is { } optimizer) _w.Line($"_optimizer = {optimizer.Construction("ParameterCount")};");
+                    if (_plan.Optimizer is { } optimizer)
+                    {
+                        _w.Line($"_optimizer = {optimizer.Construction("ParameterCount")};");
+                        _w.Line("_optimizer.CopyStateFrom(original._optimizer);");
+                    }
                     if (_plan.Schedule is { } schedule) _w.Line($"_schedule = {schedule.Construction};");
                 });
                 _w.Line();
                 _w.Line("/// <summary>A new, independent instance with a copy of the parameters (and of <see cref=\"CheckFinite\"/>), for parallel");
                 if (Trainable)
                 {
-                    _w.Line("/// inference from one trained model: each thread uses its own clone. Parameters only: the clone's optimizer");
-                    _w.Line("/// state (momentum, Adam moments, step count and so the schedule) starts afresh, as in a new network; gradients");
-                    _w.Line($"/// are zero{(HasDropout ? " and the dropout random sequence continues from the original's position, independently" : "")}.</summary>");
+                    _w.Line("/// inference from one trained model (each thread uses its own clone) or to fork training: the optimizer state");
+                    _w.Line("/// (momentum, Adam moments, step count and so the schedule) is copied too; gradients are zero");
+                    _w.Line($"/// {(HasDropout ? "and the dropout random sequence continues from the original's position, independently" : "and nothing is shared")}.</summary>");
                 }
                 else
                 {

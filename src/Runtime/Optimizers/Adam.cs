@@ -60,6 +60,18 @@ namespace TensorForge.Optimizers
         /// <summary>The second-moment estimates v (PyTorch's <c>exp_avg_sq</c>), for checkpoints and inspection.</summary>
         public ReadOnlySpan<float> SecondMoment => _secondMoment.Span;
 
+        /// <inheritdoc/>
+        public void CopyStateFrom(IOptimizer source)
+        {
+            if (source is not Adam other)
+                throw new ArgumentException($"the state of a {source?.GetType().Name ?? "null"} cannot be copied into a Adam", nameof(source));
+            if (other._parameterCount != _parameterCount)
+                throw new ArgumentException($"the source optimizer has {other._parameterCount} parameters but this one has {_parameterCount}", nameof(source));
+            other._firstMoment.Span.CopyTo(_firstMoment.Span);
+            other._secondMoment.Span.CopyTo(_secondMoment.Span);
+            StepCount = other.StepCount;
+        }
+
         public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
         {
             OptimizerChecks.Lengths(_parameterCount, parameters.Length, gradients.Length, learningRate);

@@ -14,5 +14,10 @@ namespace TensorForge.Optimizers
         /// <exception cref="ArgumentException">A length differs from the parameter count.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative or not finite.</exception>
         void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate);
+
+        /// <summary>Makes this optimizer's state (step count, momentum or moments) a copy of <paramref name="source"/>'s, so that
+        /// training continues from the same point (a cloned network, a restored snapshot).</summary>
+        /// <exception cref="ArgumentException"><paramref name="source"/> is another kind of optimizer or has another parameter count.</exception>
+        void CopyStateFrom(IOptimizer source);
     }
 }

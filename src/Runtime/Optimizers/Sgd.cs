@@ -40,6 +40,17 @@ namespace TensorForge.Optimizers
         /// <summary>The momentum buffer (PyTorch's <c>momentum_buffer</c>); empty without momentum.</summary>
         public ReadOnlySpan<float> MomentumBuffer => _momentumBuffer.Span;
 
+        /// <inheritdoc/>
+        public void CopyStateFrom(IOptimizer source)
+        {
+            if (source is not Sgd other)
+                throw new ArgumentException($"the state of a {source?.GetType().Name ?? "null"} cannot be copied into a Sgd", nameof(source));
+            if (other._parameterCount != _parameterCount)
+                throw new ArgumentException($"the source optimizer has {other._parameterCount} parameters but this one has {_parameterCount}", nameof(source));
+            other._momentumBuffer.Span.CopyTo(_momentumBuffer.Span);
+            StepCount = other.StepCount;
+        }
+
         public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
         {
             OptimizerChecks.Lengths(_parameterCount, parameters.Length, gradients.Length, learningRate);

@@ -123,19 +123,20 @@ namespace Samples.Zoo
             _optimizer = new global::TensorForge.Optimizers.Adam(ParameterCount, learningRate: 0.0003f, beta1: 0.9f, beta2: 0.98f, epsilon: 1E-08f, weightDecay: 0.05f, decoupledWeightDecay: true);
         }
 
-        /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters, a fresh optimizer.</summary>
+        /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters and optimizer state.</summary>
         private EveryLayer(EveryLayer original)
         {
             original._parameters.Span.CopyTo(_parameters.Span);
             CheckFinite = original.CheckFinite;
             _dropoutRandom = original._dropoutRandom;
             _optimizer = new global::TensorForge.Optimizers.Adam(ParameterCount, learningRate: 0.0003f, beta1: 0.9f, beta2: 0.98f, epsilon: 1E-08f, weightDecay: 0.05f, decoupledWeightDecay: true);
+            _optimizer.CopyStateFrom(original._optimizer);
         }
 
         /// <summary>A new, independent instance with a copy of the parameters (and of <see cref="CheckFinite"/>), for parallel
-        /// inference from one trained model: each thread uses its own clone. Parameters only: the clone's optimizer
-        /// state (momentum, Adam moments, step count and so the schedule) starts afresh, as in a new network; gradients
-        /// are zero and the dropout random sequence continues from the original's position, independently.</summary>
+        /// inference from one trained model (each thread uses its own clone) or to fork training: the optimizer state
+        /// (momentum, Adam moments, step count and so the schedule) is copied too; gradients are zero
+        /// and the dropout random sequence continues from the original's position, independently.</summary>
         public EveryLayer Clone() => new EveryLayer(this);
 
         /// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>

@@ -107,20 +107,21 @@ namespace Samples
             _schedule = new global::TensorForge.Schedules.CosineAnnealing(2500, 0f);
         }
 
-        /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters, a fresh optimizer.</summary>
+        /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters and optimizer state.</summary>
         private MnistMlp(MnistMlp original)
         {
             original._parameters.Span.CopyTo(_parameters.Span);
             CheckFinite = original.CheckFinite;
             _dropoutRandom = original._dropoutRandom;
             _optimizer = new global::TensorForge.Optimizers.Adam(ParameterCount, learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-08f, weightDecay: 0f, decoupledWeightDecay: false);
+            _optimizer.CopyStateFrom(original._optimizer);
             _schedule = new global::TensorForge.Schedules.CosineAnnealing(2500, 0f);
         }
 
         /// <summary>A new, independent instance with a copy of the parameters (and of <see cref="CheckFinite"/>), for parallel
-        /// inference from one trained model: each thread uses its own clone. Parameters only: the clone's optimizer
-        /// state (momentum, Adam moments, step count and so the schedule) starts afresh, as in a new network; gradients
-        /// are zero and the dropout random sequence continues from the original's position, independently.</summary>
+        /// inference from one trained model (each thread uses its own clone) or to fork training: the optimizer state
+        /// (momentum, Adam moments, step count and so the schedule) is copied too; gradients are zero
+        /// and the dropout random sequence continues from the original's position, independently.</summary>
         public MnistMlp Clone() => new MnistMlp(this);
 
         /// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>

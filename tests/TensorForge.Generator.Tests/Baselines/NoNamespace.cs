@@ -77,18 +77,19 @@ partial class Iris : global::TensorForge.IClassifierNetwork
         _optimizer = new global::TensorForge.Optimizers.Sgd(ParameterCount, learningRate: 0.001f, momentum: 0f, nesterov: false, weightDecay: 0f);
     }
 
-    /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters, a fresh optimizer.</summary>
+    /// <summary>The copy behind <see cref="Clone"/>: own buffers, copied parameters and optimizer state.</summary>
     private Iris(Iris original)
     {
         original._parameters.Span.CopyTo(_parameters.Span);
         CheckFinite = original.CheckFinite;
         _optimizer = new global::TensorForge.Optimizers.Sgd(ParameterCount, learningRate: 0.001f, momentum: 0f, nesterov: false, weightDecay: 0f);
+        _optimizer.CopyStateFrom(original._optimizer);
     }
 
     /// <summary>A new, independent instance with a copy of the parameters (and of <see cref="CheckFinite"/>), for parallel
-    /// inference from one trained model: each thread uses its own clone. Parameters only: the clone's optimizer
-    /// state (momentum, Adam moments, step count and so the schedule) starts afresh, as in a new network; gradients
-    /// are zero.</summary>
+    /// inference from one trained model (each thread uses its own clone) or to fork training: the optimizer state
+    /// (momentum, Adam moments, step count and so the schedule) is copied too; gradients are zero
+    /// and nothing is shared.</summary>
     public Iris Clone() => new Iris(this);
 
     /// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>
