@@ -195,18 +195,20 @@ public class ContractTests
         network.Forward(input, output);
         network.TrainStep(input, labels);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        // The least of up to 20 rounds of ten steps: an allocation made per call shows in every round (see
+        // SteadyStateAllocation for the one-off runtime allocations this tolerates).
+        long least = SteadyStateAllocation.Least(() =>
         {
-            network.Forward(input, output);
-            network.TrainStep(input, labels);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10; i++)
+            {
+                network.Forward(input, output);
+                network.TrainStep(input, labels);
+            }
+        });
+        Assert.Equal(0, least);
 
         // A smaller batch reuses the buffers of the larger one.
-        before = GC.GetAllocatedBytesForCurrentThread();
-        network.Forward(input.AsSpan(0, 784), output.AsSpan(0, 10));
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyStateAllocation.Least(() => network.Forward(input.AsSpan(0, 784), output.AsSpan(0, 10))));
     }
 
     [Fact]
