@@ -9,10 +9,16 @@ namespace TensorForge.Kernels
     /// the number of threads and whichever thread runs which tile.</remarks>
     internal sealed unsafe class GemmParallel : ParallelJob
     {
-        /// <summary>Multiply-adds below which a multiply stays on the calling thread. Handing a tile to a worker costs a few
-        /// microseconds (more if it has to be woken), so the work must be worth tens of them: 2²⁰ multiply-adds are
-        /// ≈ 10 µs on one Zen 4 core. 32×128×64 (0.26 M) stays serial; 32×784×128 (3.2 M) is split.</summary>
+        /// <summary>Multiply-adds from which a multiply wakes blocked workers. Waking one costs the caller a few microseconds
+        /// and the worker tens of them, so the work must be worth that: 2²⁰ multiply-adds are ≈ 10 µs on one Zen 4 core.
+        /// 32×784×128 (3.2 M) is always split; smaller multiplies follow <see cref="SmallThreshold"/>.</summary>
         public const long Threshold = 1L << 20;
+
+        /// <summary>Multiply-adds from which a multiply is split when the pool's workers are already awake (or the calls come
+        /// back to back): 2¹⁶ is about half a microsecond on one core, against a fraction of that to hand a tile to a polling
+        /// worker. This is what splits a batch of one (1×784×128, bound by reading the 401 KB weight matrix, which two
+        /// cores read twice as fast from their own L2) and the 32×128×64 layer of a training step.</summary>
+        public const long SmallThreshold = 1L << 16;
 
         public enum Path { Engine, Stream, Dot }
 
@@ -35,7 +41,8 @@ namespace TensorForge.Kernels
             // that is how a test on a small machine checks that other tilings give the same bits.
             int threads = Math.Min(Gemm.MaxThreads, 64);
             int kcBlock = path == Path.Engine ? GemmEngine.DepthBlock(depth, cols) : 0;
-            if (threads <= 1 || Environment.ProcessorCount <= 1 || (long)rows * depth * cols < Threshold)
+            long work = (long)rows * depth * cols;
+            if (threads <= 1 || Environment.ProcessorCount <= 1 || work < SmallThreshold)
             {
                 RunSerial(path, a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock);
                 return;
@@ -47,22 +54,25 @@ namespace TensorForge.Kernels
             job._b = b; job._bKStride = bKStride; job._bColStride = bColStride;
             job._c = c; job._cRowStride = cRowStride; job._cColStride = cColStride;
             job._rows = rows; job._depth = depth; job._cols = cols; job._accumulate = accumulate; job._kcBlock = kcBlock;
-            int tiles = job.Plan(threads);
-            WorkerPool.Run(job, tiles, threads);
+            bool small = work < Threshold;
+            int tiles = job.Plan(threads, tilesPerThread: small ? 1 : 2);
+            WorkerPool.Run(job, tiles, threads, small);
             job._a = job._b = job._c = null;
         }
 
-        /// <summary>Chooses the split and the tile size; returns the number of tiles.</summary>
-        private int Plan(int threads)
+        /// <summary>Chooses the split and the tile size; returns the number of tiles. Big multiplies get two tiles per thread,
+        /// so that a thread slowed by other work costs less; small ones one, so that each core tends to get the same tile
+        /// call after call (the caller claims tile 0 first) and finds its part of the operands in its own L2.</summary>
+        private int Plan(int threads, int tilesPerThread)
         {
             switch (_path)
             {
                 case Path.Engine:
                 {
-                    // Columns first: a column tile packs only its own part of B, so tiles share no work. Two tiles per
-                    // thread, whole 32-column panels, at most one packed block wide.
+                    // Columns first: a column tile packs only its own part of B, so tiles share no work. Whole 32-column
+                    // panels, at most one packed block wide.
                     const int Panel = 32;
-                    int width = Math.Min(GemmEngine.NC, RoundUp(Divide(_cols, 2 * threads), Panel));
+                    int width = Math.Min(GemmEngine.NC, RoundUp(Divide(_cols, tilesPerThread * threads), Panel));
                     if (Divide(_cols, width) >= threads)
                         return Split(columns: true, width, _cols);
                     // Few columns (Cᵀ of a small batch): one row tile per thread. Each packs the same B, so no more tiles
@@ -74,7 +84,7 @@ namespace TensorForge.Kernels
                     return Split(columns: false, RoundUp(Divide(_rows, threads), 2), _rows);
                 default:
                     // Rows of B (columns of C) in fours, as the row-dot kernel takes them.
-                    return Split(columns: true, RoundUp(Divide(_cols, 2 * threads), 4), _cols);
+                    return Split(columns: true, RoundUp(Divide(_cols, tilesPerThread * threads), 4), _cols);
             }
         }
 

@@ -11,6 +11,10 @@ namespace TensorForge.Kernels
         /// <summary>Computes tile <paramref name="index"/>. Tiles write disjoint outputs and may run on any thread in any
         /// order, so a tile's result must not depend on which thread runs it or on the other tiles.</summary>
         public abstract void RunTile(int index);
+
+        /// <summary>The calling thread's <see cref="SimdWidth.t_maxBytes"/> (a test hook), applied by the workers while they
+        /// run this job's tiles, so that a width limit covers the whole of a parallel call.</summary>
+        internal int MaxBytes;
     }
 
     /// <summary>A tiny persistent pool for the kernels: one background thread per extra core, woken per job, taking tiles
@@ -45,12 +49,20 @@ namespace TensorForge.Kernels
 
         /// <summary>Runs tiles [0, <paramref name="tileCount"/>) of <paramref name="job"/> on up to <paramref name="threads"/>
         /// threads (the caller included) and returns when all are done.</summary>
-        public static void Run(ParallelJob job, int tileCount, int threads)
+        /// <param name="job">The work; its tiles may run on any of the threads, in any order.</param>
+        /// <param name="tileCount">Number of tiles.</param>
+        /// <param name="threads">Most threads to use, the caller included (no more workers are started than there are
+        /// other cores).</param>
+        /// <param name="small">A job of a few microseconds. Waking a blocked worker costs the caller a system call of about
+        /// that much and the worker tens of microseconds, so a small job only uses workers that are still polling after an
+        /// earlier job — or, when the calls come back to back (the previous small job ended less than the polling time ago),
+        /// wakes them for the calls that follow. Small jobs that come one at a time stay on the calling thread.</param>
+        public static void Run(ParallelJob job, int tileCount, int threads, bool small = false)
         {
             // Workers are started before the busy check: a first call that finds the pool busy (another thread's multiply)
             // must still pay the one-time thread creation, or a later call would allocate it (the zero-allocation promise).
             int workers = threads <= 1 || tileCount <= 1 ? 0 : EnsureWorkers(threads - 1);
-            if (workers == 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            if (workers == 0 || (small && !WorthWaking(workers)) || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
             {
                 for (int i = 0; i < tileCount; i++)
                     job.RunTile(i);
@@ -60,6 +72,7 @@ namespace TensorForge.Kernels
             {
                 int helpers = Math.Min(Math.Min(threads, tileCount) - 1, workers);
                 long generation = (Volatile.Read(ref s_ticket) >> 32) + 1;
+                job.MaxBytes = SimdWidth.t_maxBytes;
                 s_job = job;
                 s_tileCount = tileCount;
                 s_helpers = helpers;
@@ -82,6 +95,20 @@ namespace TensorForge.Kernels
             {
                 Volatile.Write(ref s_busy, 0);
             }
+        }
+
+        /// <summary>Timestamp of the last small job that found every worker blocked.</summary>
+        private static long s_lastIdleSmallJob;
+
+        /// <summary>For a small job: whether a worker is polling, or the previous small job that found them all blocked was
+        /// recent enough that the calls are coming back to back (then this one wakes them for the next).</summary>
+        private static bool WorthWaking(int workers)
+        {
+            if (Volatile.Read(ref s_sleeping) < workers)
+                return true;
+            long now = Stopwatch.GetTimestamp();
+            long last = Interlocked.Exchange(ref s_lastIdleSmallJob, now);
+            return now - last < s_spinTicks;
         }
 
         /// <summary>Claims and runs tiles of the job of <paramref name="generation"/> until none is left; returns how many this
@@ -164,7 +191,9 @@ namespace TensorForge.Kernels
                 while (index < Volatile.Read(ref s_helpers) && TryClaim(generation, out int tile))
                 {
                     // The claim succeeded for this generation, so s_job is this generation's job until its tiles complete.
-                    s_job!.RunTile(tile);
+                    ParallelJob job = s_job!;
+                    SimdWidth.t_maxBytes = job.MaxBytes;
+                    job.RunTile(tile);
                     Interlocked.Increment(ref s_completed);
                 }
             }
