@@ -45,9 +45,18 @@ namespace TensorForge.Benchmarks
 
         // ---------------------------------------------------------------- 3. train step
 
+        /// <summary>Section 4: one thread each (thread CPU time), then every framework on all cores (wall clock).</summary>
         public void TrainStep()
         {
-            var table = new Table("4. MLP 784-128-64-10 train step (forward, loss, backward, Adam), one thread",
+            TrainStep(threads: 1);
+            if (Environment.ProcessorCount > 1)
+                TrainStep(threads: Environment.ProcessorCount);
+        }
+
+        private void TrainStep(int threads)
+        {
+            using var setting = new ThreadSetting(threads);
+            var table = new Table($"4{setting.Suffix}. MLP 784-128-64-10 train step (forward, loss, backward, Adam), {setting.Title}",
                 "batch", "ours µs", "TorchSharp µs", "ours/torch time", "target", "verdict", "loss diff after 3 steps");
             foreach (var (batch, target) in new[] { (32, 0.20), (1, 0.10) })
             {
@@ -73,20 +82,21 @@ namespace TensorForge.Benchmarks
                     lossDiff = Report.Number(worst, "E1");
                 }
 
-                double[][] samples = Timing.Samples(_options,
+                double[][] samples = Timing.Samples(_options, setting.QuietMilliseconds,
                     new Contender("ours", oursStep), new Contender("torch", torchTrainer is null ? null : torchTrainer.Step));
                 torchTrainer?.Dispose();
 
                 double[] seconds = { Timing.Median(samples[0]), Timing.Median(samples[1]) };
                 double ratio = Timing.PairedRatio(samples[0], samples[1]);
                 table.Row(batch.ToString(), Report.Micros(seconds[0]), Report.Micros(seconds[1]), Report.Ratio(ratio),
-                    "≤" + target.ToString("F2") + "×", Report.AtMost($"train step batch {batch} ≤ {target:F2}× TorchSharp", ratio, target), lossDiff);
+                    "≤" + target.ToString("F2") + "×", setting.Verdict($"train step batch {batch} ≤ {target:F2}× TorchSharp", ratio, target), lossDiff);
             }
             table.Note($"Median of {_options.Repetitions} interleaved repetitions; each call takes the next of {PoolSize} random batches. Ratios are");
             table.Note("medians of per-repetition ratios (ours and the peer timed back to back). Loss diff: |our loss − torch's| over the first");
             table.Note("3 steps of both from the same weights and batches (it checks that the twin trains the same model).");
             table.Note("TorchSharp twin: nn.Sequential(Linear, ReLU, Linear, ReLU, Linear), CrossEntropyLoss, optim.Adam(lr 1e-3), starting");
             table.Note("from our weights; a step is zero_grad, forward, loss, backward, step inside a dispose scope.");
+            setting.Notes(table);
             NoteTorch(table);
             table.Print();
         }
@@ -130,9 +140,18 @@ namespace TensorForge.Benchmarks
 
         // ---------------------------------------------------------------- 4. inference
 
+        /// <summary>Section 5: one thread each (thread CPU time), then every framework on all cores (wall clock).</summary>
         public void Inference()
         {
-            var table = new Table("5. MLP inference (Forward), one thread: ours vs TorchSharp (no_grad) vs ONNX Runtime",
+            Inference(threads: 1);
+            if (Environment.ProcessorCount > 1)
+                Inference(threads: Environment.ProcessorCount);
+        }
+
+        private void Inference(int threads)
+        {
+            using var setting = new ThreadSetting(threads);
+            var table = new Table($"5{setting.Suffix}. MLP inference (Forward), {setting.Title}: ours vs TorchSharp (no_grad) vs ONNX Runtime",
                 "batch", "ours µs", "TorchSharp µs", "ORT µs", "ours/ORT time", "target", "verdict", "ours/torch time", "max abs Δ ORT", "max abs Δ torch");
             var ours = new BenchMlp(Seed);
             byte[] onnx = OnnxModelWriter.Write(OnnxLayers(ours), OrtPeer.InputName, OrtPeer.OutputName);
@@ -149,7 +168,7 @@ namespace TensorForge.Benchmarks
                 double ortDiff = double.NaN;
                 try
                 {
-                    ort = new OrtPeer(onnx, batch, BenchMlp.InputSize, BenchMlp.OutputSize);
+                    ort = new OrtPeer(onnx, batch, BenchMlp.InputSize, BenchMlp.OutputSize, threads);
                     input.CopyTo(ort.Input, 0);
                     ort.Run();
                     ortDiff = MaxAbsDiff(output, ort.Output);
@@ -170,7 +189,7 @@ namespace TensorForge.Benchmarks
                 TorchInference? torchInference = TorchPeer.Available ? new TorchInference(ours.Parameters, input, batch) : null;
                 double torchDiff = torchInference is null ? double.NaN : MaxAbsDiff(output, torchInference.Output());
 
-                double[][] samples = Timing.Samples(_options,
+                double[][] samples = Timing.Samples(_options, setting.QuietMilliseconds,
                     new Contender("ours", () => ours.Forward(input, output)),
                     new Contender("torch", torchInference is null ? null : torchInference.Run),
                     new Contender("ort", ort is null ? null : ort.Run));
@@ -180,14 +199,15 @@ namespace TensorForge.Benchmarks
                 double[] seconds = { Timing.Median(samples[0]), Timing.Median(samples[1]), Timing.Median(samples[2]) };
                 double ratio = Timing.PairedRatio(samples[0], samples[2]);
                 table.Row(batch.ToString(), Report.Micros(seconds[0]), Report.Micros(seconds[1]), Report.Micros(seconds[2]), Report.Ratio(ratio),
-                    "≤" + target.ToString("F1") + "×", Report.AtMost($"inference batch {batch} ≤ {target:F1}× ORT", ratio, target),
+                    "≤" + target.ToString("F1") + "×", setting.Verdict($"inference batch {batch} ≤ {target:F1}× ORT", ratio, target),
                     Report.Ratio(Timing.PairedRatio(samples[0], samples[1])), Report.Number(ortDiff, "E1"), Report.Number(torchDiff, "E1"));
             }
             table.Note($"Median of {_options.Repetitions} interleaved repetitions; ratios are medians of per-repetition ratios. The ONNX twin is written from our Parameters (Gemm transB=1 + Relu,");
             table.Note($"opset 17, dynamic batch, {onnx.Length:N0} bytes) and must match our Forward to max |Δ| < 1e-4 before it is timed.");
-            table.Note("ORT: 1 intra-op thread, sequential, all graph optimisations, I/O binding over pinned pre-allocated buffers.");
+            table.Note($"ORT: {threads} intra-op thread{(threads == 1 ? "" : "s")}, sequential, all graph optimisations, I/O binding over pinned pre-allocated buffers.");
             if (ortError.Length > 0)
                 table.Note(ortError);
+            setting.Notes(table);
             NoteTorch(table);
             table.Print();
         }
@@ -363,7 +383,8 @@ namespace TensorForge.Benchmarks
             table.Row("Forward logits, batch 32, after training", "1", allCores.ToString(), outputA.Length.ToString("N0"), outputDiff.ToString("N0"), "0",
                 Report.AtMost($"determinism, Forward output ({label})", outputDiff, 0));
             table.Note($"Run A: Gemm.MaxThreads = 1 (every multiply on the calling thread). Run B: Gemm.MaxThreads = Environment.ProcessorCount = {allCores}");
-            table.Note("(all cores; multiplies of at least 2^20 multiply-adds, e.g. the 32×784×128 layer and its gradients, are split over the worker pool).");
+            table.Note("(all cores: the 32×784×128 layer and its gradients, the smaller multiplies while the workers are awake, and the Adam pass");
+            table.Note("are split over the worker pool).");
             table.Note("Each run builds a fresh network from the same seed, trains on the same batches, then runs Forward on batch 0.");
             if (allCores == 1)
                 table.Note("This machine has one logical core, so both runs are single-threaded: this checks run-to-run determinism only.");
@@ -390,6 +411,85 @@ namespace TensorForge.Benchmarks
             for (int i = 0; i < a.Length; i++)
                 if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) count++;
             return count;
+        }
+
+        /// <summary>The thread count every framework gets in one table, and the clock that can time it: one thread each on
+        /// the calling thread's CPU time (the default), or all cores each on the wall clock (CPU time of the calling thread
+        /// would leave out the other threads' work). Restores one thread and the clock when disposed.</summary>
+        /// <remarks>The issue's MLP targets do not fix a thread count (its GEMM targets say "one thread" and "all cores"
+        /// where they mean it), so the verdicts are taken where every framework runs as a user gets it by default — on all
+        /// cores; the one-thread table compares like with like on one core and is reported alongside, without a verdict.
+        /// On a one-core machine the one-thread table carries the verdicts.</remarks>
+        private sealed class ThreadSetting : IDisposable
+        {
+            private readonly int _threads;
+            private readonly bool _wasThreadCpu = Clock.UseThreadCpuTime;
+            private readonly MachineLoad.Snapshot? _before;
+            private readonly string _startLoad;
+
+            public ThreadSetting(int threads)
+            {
+                _threads = threads;
+                KernelThreads.Set(threads);
+                if (TorchPeer.Available)
+                    TorchPeer.SetThreads(threads);
+                if (AllCores)
+                    Clock.UseThreadCpuTime = false;
+                _startLoad = MachineLoad.LoadAverage();
+                _before = MachineLoad.Sample();
+            }
+
+            private bool AllCores => _threads > 1;
+
+            /// <summary>Whether this table's rows carry the verdicts (see the remarks).</summary>
+            private bool Judged => AllCores || Environment.ProcessorCount == 1;
+
+            public string Suffix => AllCores ? "b" : "a";
+
+            /// <summary>Pause before each contender's sample on all cores, so that no runtime's spinning workers (OpenMP
+            /// spins up to 200 ms by default; ONNX Runtime and our pool less) still hold a core when the next one starts.</summary>
+            public int QuietMilliseconds => AllCores ? 250 : 0;
+
+            public string Title => AllCores
+                ? $"all cores: {_threads} threads for each framework, wall clock"
+                : "one thread for each framework";
+
+            public string Verdict(string what, double ratio, double target)
+                => Judged ? Report.AtMost($"{what} ({(AllCores ? $"all cores, {_threads} threads each" : "one thread each")})", ratio, target)
+                          : (ratio <= target ? "(met)" : "(not met)");
+
+            public void Notes(Table table)
+            {
+                if (AllCores)
+                {
+                    table.Note($"All cores: Gemm.MaxThreads = {_threads} for ours (multiplies and the Adam pass split over the worker pool; bit-identical");
+                    table.Note($"to one thread), torch.set_num_threads({_threads}), ORT intra-op threads {_threads}. Wall clock (Stopwatch) whatever --clock says.");
+                    table.Note($"A {QuietMilliseconds} ms pause precedes each contender's sample, so that no framework's spinning worker threads hold a core then.");
+                    MachineLoad.Snapshot? after = MachineLoad.Sample();
+                    if (_before is { } b && after is { } a)
+                    {
+                        double wall = a.Wall - b.Wall;
+                        double others = Math.Max(0, (a.BusySeconds - b.BusySeconds) - (a.OurCpuSeconds - b.OurCpuSeconds)) / wall;
+                        table.Note(FormattableString.Invariant(
+                            $"During this table (/proc/stat): this process used {(a.OurCpuSeconds - b.OurCpuSeconds) / wall:F2} cores on average, other processes {others:F2}, steal {(a.StealSeconds - b.StealSeconds) / wall:F2}; load average {_startLoad} → {MachineLoad.LoadAverage()}."));
+                        if (others > 0.25)
+                            table.Note("WARNING: other work held part of the cores while this table ran; all-cores times are wall times and suffer from it.");
+                    }
+                }
+                else if (!Judged)
+                {
+                    table.Note("One thread each, for the record: the verdicts are taken on all cores, each framework's default (table b). In brackets:");
+                    table.Note("whether this one-thread ratio would also meet the target.");
+                }
+            }
+
+            public void Dispose()
+            {
+                KernelThreads.Set(1);
+                if (TorchPeer.Available)
+                    TorchPeer.SetThreads(1);
+                Clock.UseThreadCpuTime = _wasThreadCpu;
+            }
         }
 
         private static void NoteTorch(Table table)

@@ -69,8 +69,8 @@ namespace TensorForge.Benchmarks
                 $"tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out bool pgo) ? pgo.ToString() : "default")}; " +
                 $"debugger {(Debugger.IsAttached ? "attached" : "not attached")}; optimized build: {IsOptimized()}");
             Console.WriteLine($"- our kernels' thread setting: Gemm.MaxThreads (default {KernelThreads.Get()}), pinned to 1 for every one-thread section; " +
-                $"{Environment.ProcessorCount} (all cores) against 1 in section 3 and in run B of section 8");
-            Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1))" : "unavailable: " + TorchPeer.UnavailableReason)}");
+                $"{Environment.ProcessorCount} (all cores) in section 3, tables 4b and 5b and run B of section 8");
+            Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1)); set_num_threads(all cores) in tables 4b and 5b" : "unavailable: " + TorchPeer.UnavailableReason)}");
             Console.WriteLine($"- ONNX Runtime: {OrtPeer.Describe}");
             Console.WriteLine($"- clock: {Clock.Describe}");
             Console.WriteLine($"- load average (1, 5, 15 min): {LoadAverage()}");

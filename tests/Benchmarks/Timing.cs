@@ -25,7 +25,13 @@ namespace TensorForge.Benchmarks
         }
 
         /// <summary>Seconds per call of each contender, one sample per repetition (empty for one without a run).</summary>
-        public static double[][] Samples(Options options, params Contender[] contenders)
+        public static double[][] Samples(Options options, params Contender[] contenders) => Samples(options, 0, contenders);
+
+        /// <summary>As <see cref="Samples(Options, Contender[])"/>, with a pause of <paramref name="quietMilliseconds"/> before
+        /// each contender's warm-up and sample. Multi-threaded runtimes keep their worker threads spinning for a while after
+        /// a call (OpenMP, ONNX Runtime's pool, our own pool for 50 µs); without the pause, a contender timed right after
+        /// another would share the cores with the other's spinning workers.</summary>
+        public static double[][] Samples(Options options, int quietMilliseconds, params Contender[] contenders)
         {
             int count = contenders.Length;
             var iterations = new int[count];
@@ -34,7 +40,10 @@ namespace TensorForge.Benchmarks
             {
                 samples[c] = new List<double>(options.Repetitions);
                 if (contenders[c].Run is { } run)
+                {
+                    Quiet(quietMilliseconds);
                     iterations[c] = WarmUpAndCalibrate(run, options);
+                }
             }
 
             for (int rep = 0; rep < options.Repetitions; rep++)
@@ -44,6 +53,7 @@ namespace TensorForge.Benchmarks
                     int c = (rep + j) % count;
                     if (contenders[c].Run is not { } run)
                         continue;
+                    Quiet(quietMilliseconds);
                     samples[c].Add(TimeCalls(run, iterations[c]) / iterations[c]);
                 }
             }
@@ -52,6 +62,12 @@ namespace TensorForge.Benchmarks
             for (int c = 0; c < count; c++)
                 result[c] = samples[c].ToArray();
             return result;
+        }
+
+        private static void Quiet(int milliseconds)
+        {
+            if (milliseconds > 0)
+                System.Threading.Thread.Sleep(milliseconds);
         }
 
         /// <summary>The median, or NaN for no values.</summary>

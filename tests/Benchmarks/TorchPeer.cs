@@ -54,6 +54,11 @@ namespace TensorForge.Benchmarks
                 throw new InvalidOperationException("torch.ones(2, 2).sum() is not 4");
         }
 
+        /// <summary>libtorch's intra-op threads (the inter-op pool stays at one: it can be sized only once, and eager
+        /// tensor operations do not use it).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void SetThreads(int threads) => torch.set_num_threads(threads);
+
         public static string Version => typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
 
         /// <summary>TorchSharp's own message says only that the native library did not load; loading the shim directly makes
