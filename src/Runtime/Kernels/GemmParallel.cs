@@ -62,7 +62,7 @@ namespace TensorForge.Kernels
 
         /// <summary>Chooses the split and the tile size; returns the number of tiles. Big multiplies get two tiles per thread,
         /// so that a thread slowed by other work costs less; small ones one, so that each core tends to get the same tile
-        /// call after call (the caller claims tile 0 first) and finds its part of the operands in its own L2.</summary>
+        /// call after call (the caller runs tile 0) and finds its part of the operands in its own L2.</summary>
         private int Plan(int threads, int tilesPerThread)
         {
             switch (_path)

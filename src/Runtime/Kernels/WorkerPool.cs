@@ -77,14 +77,18 @@ namespace TensorForge.Kernels
                 s_tileCount = tileCount;
                 s_helpers = helpers;
                 Volatile.Write(ref s_completed, 0);
-                Volatile.Write(ref s_ticket, generation << 32);
+                // Tile 0 is the caller's: the ticket starts at 1, so workers begin at tile 1. Each core then tends to get
+                // the same tiles call after call (with two threads and two tiles, always), and finds its part of the
+                // operands — a half of a weight matrix, of the optimizer's moments — still in its own L2.
+                Volatile.Write(ref s_ticket, (generation << 32) | 1);
                 // Workers still polling from the previous job see the new generation themselves; only sleepers need a
                 // signal (and releasing only for them keeps the semaphore's count from piling up).
                 int sleeping = Math.Min(helpers, Volatile.Read(ref s_sleeping));
                 if (sleeping > 0)
                     s_wake!.Release(sleeping);
 
-                int done = RunTiles(generation);
+                job.RunTile(0);
+                int done = 1 + RunTiles(generation);
                 // Tiles claimed by workers may still be running.
                 var spinner = new SpinWait();
                 while (Volatile.Read(ref s_completed) + done < tileCount)

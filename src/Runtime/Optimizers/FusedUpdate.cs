@@ -87,7 +87,7 @@ namespace TensorForge.Optimizers
             FusedJob<TUpdate> job = t_job ??= new FusedJob<TUpdate>();
             job._update = update;
             job._length = length;
-            // One tile per thread: the caller claims tile 0 first, so each core tends to update the same half every step
+            // One tile per thread: the caller runs tile 0 and workers start at tile 1, so each core tends to update the same half every step
             // and finds its part of the parameters and moments in its own L2.
             int granules = (length + Granule - 1) / Granule;
             job._tileSize = (granules + threads - 1) / threads * Granule;
