@@ -16,11 +16,15 @@ namespace TensorForge.Kernels
     /// micro-kernel keeps an MR × NR tile of C in registers and does one broadcast and two FMAs per row per k.</para>
     /// <para>A is not packed: the micro-kernel broadcasts its elements straight from memory, which costs the same as reading
     /// a packed copy, so packing it would only add a pass over A.</para>
+    /// <para>Cᵀ of A·Bᵀ with AVX-512 (B contiguous along k, C written transposed, whole 32-column panels, no packed A) takes
+    /// <see cref="FusedBlock"/> instead: the first strip packs each panel while it multiplies, and every micro-kernel call
+    /// writes the previous call's tile to C during its first steps, so the 8 × 8 transposes overlap the FMAs. It sums every
+    /// element in the same order as the unfused path, so either gives the same bits.</para>
     /// <para>Parallelising: the row blocks (and column blocks) write disjoint parts of C and only read the packed B, so they
     /// can be handed to different threads. The depth loop must stay sequential per output tile — that keeps the order of
     /// the sum over k, and therefore the result, independent of the number of threads.</para>
     /// </remarks>
-    internal static unsafe class GemmEngine
+    internal static unsafe partial class GemmEngine
     {
         /// <summary>Depth of a packed block for wide problems: an MR-row strip of A (MR × KC floats) fits in L1 beside the
         /// streamed B panel. Narrow problems use deeper blocks (see <see cref="DepthBlock"/>).</summary>
@@ -93,7 +97,7 @@ namespace TensorForge.Kernels
             float[]? buffer = t_scratch;
             if (buffer is null)
             {
-                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * MaxKC + TileFloats + 16, pinned: true);
+                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * MaxKC + 3 * TileFloats + 16, pinned: true);
                 t_scratch = buffer;
             }
             nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
@@ -111,13 +115,19 @@ namespace TensorForge.Kernels
             for (int jc = 0; jc < cols; jc += NC)
             {
                 int nc = Math.Min(NC, cols - jc);
-for (int pc = 0; pc < depth; pc += kcBlock)
+                for (int pc = 0; pc < depth; pc += kcBlock)
                 {
                     int kc = Math.Min(kcBlock, depth - pc);
-                    PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
                     // Later depth blocks add to what the earlier ones wrote.
                     bool add = accumulate || pc > 0;
                     bool packA = nc >= PackAFromPanels * 2 * S.Count;
+                    if (typeof(T) == typeof(Vector512<float>) && !packA && CanFuse(aKStride, bKStride, cRowStride, rows, kc, nc))
+                    {
+                        FusedBlock(a + pc * aKStride, aRowStride, b + pc * bKStride + jc * bColStride, bColStride, packedB, kc, nc,
+                            c + jc * cColStride, cColStride, rows, add, tile);
+                        continue;
+                    }
+                    PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
                     for (int ic = 0; ic < rows; ic += MC)
                     {
                         int mc = Math.Min(MC, rows - ic);

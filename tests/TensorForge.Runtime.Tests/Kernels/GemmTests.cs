@@ -75,6 +75,27 @@ public class GemmTests
     public void BigProblemMatchesReference(Layout layout, int m, int k, int n)
         => Check(layout, m, k, n, accumulate: true, seed: m + n);
 
+    /// <summary>Cᵀ of A·Bᵀ with AVX-512 and whole 32-column panels packs B inside the first strip's micro-kernel and
+    /// writes each tile transposed during the next call: one group of 8 steps (k = 8), two (the pack-ahead distance),
+    /// three, several panels, rows left after whole strips, a single strip, and two depth blocks (the second adds).</summary>
+    [Theory]
+    [InlineData(32, 128, 64)]
+    [InlineData(32, 8, 64)]
+    [InlineData(32, 16, 72)]
+    [InlineData(64, 24, 75)]
+    [InlineData(32, 40, 9)]
+    [InlineData(32, 136, 8)]
+    [InlineData(96, 2048, 40)]
+    public void TransposedOutputWithFusedPackingMatchesReference(int m, int k, int n)
+    {
+        foreach (int width in Widths)
+        {
+            using var scope = LimitWidth(width);
+            Check(Layout.TransposedB, m, k, n, accumulate: false, seed: m * k + n);
+            Check(Layout.TransposedB, m, k, n, accumulate: true, seed: m * k + n + 1);
+        }
+    }
+
     [Fact]
     public void LongerSpansUseOnlyTheLeadingElements()
     {
@@ -167,6 +188,8 @@ public class GemmTests
     [InlineData(Layout.TransposedB, 32, 784, 128)]
     [InlineData(Layout.TransposedB, 300, 300, 300)]
     [InlineData(Layout.TransposedB, 5, 1000, 1000)]
+    [InlineData(Layout.TransposedB, 64, 784, 256)] // Cᵀ, fused packing in every tile
+    [InlineData(Layout.TransposedB, 63, 784, 256)] // Cᵀ: a whole-panel tile (fused) beside a partial one, against one unfused pass
     [InlineData(Layout.Plain, 32, 784, 128)]
     [InlineData(Layout.Plain, 200, 300, 100)]
     [InlineData(Layout.Plain, 12, 1024, 1024)]
