@@ -10,12 +10,13 @@ namespace TensorForge.Kernels
     /// C(r, q) (+)= Σ_p A(r, p) · B(p, q) with A(r, p) = a[r·aRowStride + p·aKStride], B(p, q) = b[p·bKStride + q·bColStride]
     /// and C(r, q) = c[r·cRowStride + q·cColStride].</summary>
     /// <remarks>
-    /// <para>Loops, outermost first: column blocks of <see cref="NC"/>; depth blocks of <see cref="KC"/>, for which B is packed
-    /// into panels of NR = 2 vectors (k-major, zero-padded, L2-resident); row blocks of <see cref="MC"/>; row strips of
-    /// <see cref="MR"/> rows (A read in place through its strides — its MR rows × KC stay in L1); and the panels, where the
-    /// micro-kernel keeps an MR × NR tile of C in registers and does one broadcast and two FMAs per row per k.</para>
-    /// <para>A is not packed: the micro-kernel broadcasts its elements straight from memory, which costs the same as reading
-    /// a packed copy, so packing it would only add a pass over A.</para>
+    /// <para>Loops, outermost first: column blocks of <see cref="NC"/>; depth blocks of <see cref="KC"/> (deeper for narrow
+    /// problems, see <see cref="DepthBlock"/>), for which B is packed into panels of NR = 2 vectors (k-major, zero-padded;
+    /// up to 2 MiB, L3-resident for wide problems, at most 512 KiB and L2-resident for deep narrow blocks); row blocks of
+    /// <see cref="MC"/>; row strips of <see cref="MR"/> rows (their MR rows × KC of A stay in L1); and the panels, where
+    /// the micro-kernel keeps an MR × NR tile of C in registers and does one broadcast and two FMAs per row per k.</para>
+    /// <para>A block of A is packed into MR-row strips when it meets at least <see cref="PackAFromPanels"/> panels;
+    /// otherwise the micro-kernel broadcasts A's elements straight from where they are.</para>
     /// <para>Cᵀ of A·Bᵀ with AVX-512 (B contiguous along k, C written transposed, whole 32-column panels, no packed A) takes
     /// <see cref="FusedBlock"/> instead: the first strip packs each panel while it multiplies, and every micro-kernel call
     /// writes the previous call's tile to C during its first steps, so the 8 × 8 transposes overlap the FMAs. It sums every
@@ -27,17 +28,23 @@ namespace TensorForge.Kernels
     internal static unsafe partial class GemmEngine
     {
         /// <summary>Depth of a packed block for wide problems: an MR-row strip of A (MR × KC floats, 16 KiB) stays in L1
-        /// while the block's B panels stream past it from L2. Narrow problems use deeper blocks (see <see cref="DepthBlock"/>).
+        /// while the block's B panels stream past it. Narrow problems use deeper blocks (see <see cref="DepthBlock"/>).
         /// Measured on Zen 4 against 256 (with NC = 512, MC = 192): 512 halves the rounds of C tile loads and stores, which
         /// at 1024³ and 256×1024×1024 (A·Bᵀ) bought 1–3.5% of peak.</summary>
         public const int KC = 512;
-        /// <summary>Deepest block, for problems at most 128 columns wide (KC·NC floats of packed B either way).</summary>
+        /// <summary>Deepest block, for problems at most 128 columns wide.</summary>
         private const int MaxKC = 1024;
-        /// <summary>Rows per block: the packed block of A is MC × KC floats = 288 KiB, which leaves room in L2 beside the
-        /// packed B for the block of C the micro-kernels write (MC × NC floats, 144 KiB).</summary>
-        public const int MC = 144;
-        /// <summary>Columns of a packed block: KC × NC floats = 512 KiB, half of a Zen 4 core's 1 MiB L2.</summary>
-        public const int NC = 256;
+        /// <summary>Packed B of a block deeper than <see cref="KC"/> (narrow problems) stays within this many floats
+        /// (512 KiB, half of a Zen 4 core's L2), so that its panels stream from L2.</summary>
+        private const int DeepBlockFloats = 512 * 256;
+        /// <summary>Rows per block: the packed block of A is MC × KC floats = 192 KiB, L2-resident.</summary>
+        public const int MC = 96;
+        /// <summary>Columns of a packed block: KC × NC floats = 2 MiB, which lives in L3 (32 MiB on this Zen 4) while each
+        /// strip of A streams the panels past itself. A wide NC matters because A is packed again for every column block,
+        /// from memory when A is large: at 1024³ each pack of A cost about 7% of the multiply, and NC = 1024 instead of 256
+        /// packs it once per depth block instead of four times (Zen 4, in-process A/B, KC 512: A·Bᵀ 1024³ 85.7–86.1% →
+        /// 90.7–90.8% of peak, 256×1024×1024 83.3–85.8% → 86.6–86.8%, A·B and Aᵀ·B 1024³ +5%, 512³ +4.6%).</summary>
+        public const int NC = 1024;
         /// <summary>Rows of the register tile.</summary>
         public const int MR = 8;
 
@@ -59,7 +66,7 @@ namespace TensorForge.Kernels
         public static int DepthBlock(int depth, int cols)
         {
             int width = (Math.Min(NC, cols) + 31) / 32 * 32;
-            int deepest = Math.Min(MaxKC, Math.Max(KC, KC * NC / width));
+            int deepest = Math.Min(MaxKC, Math.Max(KC, DeepBlockFloats / width));
             int blocks = (depth + deepest - 1) / deepest;
             return (depth + blocks - 1) / blocks;
         }

@@ -9,8 +9,8 @@ public class GemmTests
 
     private static readonly int[] Small = [0, 1, 2, 3, 5, 7, 8, 9];
 
-    /// <summary>Sizes around the register tile (8 rows × 2 vectors), the vector widths, the blocking (KC 512, MC 144,
-    /// NC 256; deeper blocks for narrow problems) and the dense layer the benchmark targets.</summary>
+    /// <summary>Sizes around the register tile (8 rows × 2 vectors), the vector widths, the blocking (KC 512, MC 96,
+    /// NC 1024; deeper blocks for narrow problems) and the dense layer the benchmark targets.</summary>
     private static readonly (int M, int K, int N)[] Large =
     [
         (31, 32, 33), (33, 31, 32), (32, 33, 31), (63, 64, 65), (65, 63, 64), (64, 65, 63),
@@ -25,8 +25,9 @@ public class GemmTests
         (199, 64, 160), (203, 64, 160), (150, 300, 256),
         // The same with k > 64, so that A·B and Aᵀ·B take the engine too (shallower sums stream B with AVX-512).
         (199, 80, 160), (203, 72, 160),
-        // Just past one row block (MC 144) and one column block (NC 256) with three equal depth blocks (k 1100 > 2 × 512).
-        (145, 1100, 257),
+        // Just past one row block (MC 96) with three equal depth blocks (k 1100 > 2 × 512), and just past one column
+        // block (NC 1024).
+        (97, 1100, 257), (40, 80, 1100),
     ];
 
     public static TheoryData<Layout, int> LayoutsAndWidths()
