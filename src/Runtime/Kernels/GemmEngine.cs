@@ -10,27 +10,41 @@ namespace TensorForge.Kernels
     /// C(r, q) (+)= Σ_p A(r, p) · B(p, q) with A(r, p) = a[r·aRowStride + p·aKStride], B(p, q) = b[p·bKStride + q·bColStride]
     /// and C(r, q) = c[r·cRowStride + q·cColStride].</summary>
     /// <remarks>
-    /// <para>Loops, outermost first: column blocks of <see cref="NC"/>; depth blocks of <see cref="KC"/>, for which B is packed
-    /// into panels of NR = 2 vectors (k-major, zero-padded, L2-resident); row blocks of <see cref="MC"/>; row strips of
-    /// <see cref="MR"/> rows (A read in place through its strides — its MR rows × KC stay in L1); and the panels, where the
-    /// micro-kernel keeps an MR × NR tile of C in registers and does one broadcast and two FMAs per row per k.</para>
-    /// <para>A is not packed: the micro-kernel broadcasts its elements straight from memory, which costs the same as reading
-    /// a packed copy, so packing it would only add a pass over A.</para>
+    /// <para>Loops, outermost first: column blocks of <see cref="NC"/>; depth blocks of <see cref="KC"/> (deeper for narrow
+    /// problems, see <see cref="DepthBlock"/>), for which B is packed into panels of NR = 2 vectors (k-major, zero-padded;
+    /// up to 2 MiB, L3-resident for wide problems, at most 512 KiB and L2-resident for deep narrow blocks); row blocks of
+    /// <see cref="MC"/>; row strips of <see cref="MR"/> rows (their MR rows × KC of A stay in L1); and the panels, where
+    /// the micro-kernel keeps an MR × NR tile of C in registers and does one broadcast and two FMAs per row per k.</para>
+    /// <para>A block of A is packed into MR-row strips when it meets at least <see cref="PackAFromPanels"/> panels;
+    /// otherwise the micro-kernel broadcasts A's elements straight from where they are.</para>
+    /// <para>Cᵀ of A·Bᵀ with AVX-512 (B contiguous along k, C written transposed, whole 32-column panels, no packed A) takes
+    /// <see cref="FusedBlock"/> instead: the first strip packs each panel while it multiplies, and every micro-kernel call
+    /// writes the previous call's tile to C during its first steps, so the 8 × 8 transposes overlap the FMAs. It sums every
+    /// element in the same order as the unfused path, so either gives the same bits.</para>
     /// <para>Parallelising: the row blocks (and column blocks) write disjoint parts of C and only read the packed B, so they
     /// can be handed to different threads. The depth loop must stay sequential per output tile — that keeps the order of
     /// the sum over k, and therefore the result, independent of the number of threads.</para>
     /// </remarks>
-    internal static unsafe class GemmEngine
+    internal static unsafe partial class GemmEngine
     {
-        /// <summary>Depth of a packed block for wide problems: an MR-row strip of A (MR × KC floats) fits in L1 beside the
-        /// streamed B panel. Narrow problems use deeper blocks (see <see cref="DepthBlock"/>).</summary>
-        public const int KC = 256;
-        /// <summary>Deepest block, for problems at most 128 columns wide (KC·NC floats of packed B either way).</summary>
+        /// <summary>Depth of a packed block for wide problems: an MR-row strip of A (MR × KC floats, 16 KiB) stays in L1
+        /// while the block's B panels stream past it. Narrow problems use deeper blocks (see <see cref="DepthBlock"/>).
+        /// Measured on Zen 4 against 256 (with NC = 512, MC = 192): 512 halves the rounds of C tile loads and stores, which
+        /// at 1024³ and 256×1024×1024 (A·Bᵀ) bought 1–3.5% of peak.</summary>
+        public const int KC = 512;
+        /// <summary>Deepest block, for problems at most 128 columns wide.</summary>
         private const int MaxKC = 1024;
-        /// <summary>Rows per block: the unit a parallel version would hand to a thread.</summary>
-        public const int MC = 192;
-        /// <summary>Columns of a packed block: KC × NC floats = 512 KiB, half of a Zen 4 core's 1 MiB L2.</summary>
-        public const int NC = 512;
+        /// <summary>Packed B of a block deeper than <see cref="KC"/> (narrow problems) stays within this many floats
+        /// (512 KiB, half of a Zen 4 core's L2), so that its panels stream from L2.</summary>
+        private const int DeepBlockFloats = 512 * 256;
+        /// <summary>Rows per block: the packed block of A is MC × KC floats = 192 KiB, L2-resident.</summary>
+        public const int MC = 96;
+        /// <summary>Columns of a packed block: KC × NC floats = 2 MiB, which lives in L3 (32 MiB on this Zen 4) while each
+        /// strip of A streams the panels past itself. A wide NC matters because A is packed again for every column block,
+        /// from memory when A is large: at 1024³ each pack of A cost about 7% of the multiply, and NC = 1024 instead of 256
+        /// packs it once per depth block instead of four times (Zen 4, in-process A/B, KC 512: A·Bᵀ 1024³ 85.7–86.1% →
+        /// 90.7–90.8% of peak, 256×1024×1024 83.3–85.8% → 86.6–86.8%, A·B and Aᵀ·B 1024³ +5%, 512³ +4.6%).</summary>
+        public const int NC = 1024;
         /// <summary>Rows of the register tile.</summary>
         public const int MR = 8;
 
@@ -44,7 +58,7 @@ namespace TensorForge.Kernels
         [ThreadStatic] private static float[]? t_scratch;
 
         /// <summary>The depth of the blocks the sum over k is cut into, for a multiply whose C has <paramref name="cols"/>
-        /// columns in all. Blocks are equal (784 = 4 × 196, not 3 × 256 + 16: a short last block would pay a full round of
+        /// columns in all. Blocks are equal (1100 = 3 × 367, not 2 × 512 + 76: a short last block would pay a full round of
         /// tile loads and stores for a few FMAs), and as deep as the packed-B buffer allows: narrow problems (Cᵀ of a
         /// small batch) sum all of k = 784 in one block, which saves three rounds of C tile reloads and transposing
         /// scatters. Each element of C is the sum of its blocks' partial sums in order, so this depth fixes the bits of
@@ -52,7 +66,7 @@ namespace TensorForge.Kernels
         public static int DepthBlock(int depth, int cols)
         {
             int width = (Math.Min(NC, cols) + 31) / 32 * 32;
-            int deepest = Math.Min(MaxKC, Math.Max(KC, KC * NC / width));
+            int deepest = Math.Min(MaxKC, Math.Max(KC, DeepBlockFloats / width));
             int blocks = (depth + deepest - 1) / deepest;
             return (depth + blocks - 1) / blocks;
         }
@@ -93,7 +107,7 @@ namespace TensorForge.Kernels
             float[]? buffer = t_scratch;
             if (buffer is null)
             {
-                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * MaxKC + TileFloats + 16, pinned: true);
+                buffer = GC.AllocateUninitializedArray<float>(KC * NC + MC * MaxKC + 3 * TileFloats + 16, pinned: true);
                 t_scratch = buffer;
             }
             nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
@@ -111,13 +125,19 @@ namespace TensorForge.Kernels
             for (int jc = 0; jc < cols; jc += NC)
             {
                 int nc = Math.Min(NC, cols - jc);
-for (int pc = 0; pc < depth; pc += kcBlock)
+                for (int pc = 0; pc < depth; pc += kcBlock)
                 {
                     int kc = Math.Min(kcBlock, depth - pc);
-                    PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
                     // Later depth blocks add to what the earlier ones wrote.
                     bool add = accumulate || pc > 0;
                     bool packA = nc >= PackAFromPanels * 2 * S.Count;
+                    if (typeof(T) == typeof(Vector512<float>) && !packA && CanFuse(aKStride, bKStride, cRowStride, rows, kc, nc))
+                    {
+                        FusedBlock(a + pc * aKStride, aRowStride, b + pc * bKStride + jc * bColStride, bColStride, packedB, kc, nc,
+                            c + jc * cColStride, cColStride, rows, add, tile);
+                        continue;
+                    }
+                    PackB<S, T>(b + pc * bKStride + jc * bColStride, bKStride, bColStride, kc, nc, packedB);
                     for (int ic = 0; ic < rows; ic += MC)
                     {
                         int mc = Math.Min(MC, rows - ic);

@@ -13,6 +13,14 @@ namespace TensorForge.Kernels
         /// <summary>destination[j·destinationStride + i] (+)= source[i·sourceStride + j] for i, j &lt; 8.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Run(float* source, nint sourceStride, float* destination, nint destinationStride, bool add)
+            => Run(source, sourceStride, destination, destinationStride, add, evex: false);
+
+        /// <summary>As <see cref="Run(float*, nint, float*, nint, bool)"/>; with <paramref name="evex"/> (and AVX-512) the
+        /// lane permutes are vshuff32x4, which, unlike vperm2f128, has an EVEX encoding and so may use registers 16–31:
+        /// inside a micro-kernel that keeps 16 accumulators in zmm0–15, vperm2f128 forces spills. Elsewhere vperm2f128
+        /// is kept (measured slightly faster for packing on Zen 4).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(float* source, nint sourceStride, float* destination, nint destinationStride, bool add, bool evex)
         {
             Vector256<float> r0 = Avx.LoadVector256(source);
             Vector256<float> r1 = Avx.LoadVector256(source + sourceStride);
@@ -35,15 +43,25 @@ namespace TensorForge.Kernels
             Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
             Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
 
-            Store(destination, Avx.Permute2x128(s0, s4, 0x20), add);
-            Store(destination + destinationStride, Avx.Permute2x128(s1, s5, 0x20), add);
-            Store(destination + 2 * destinationStride, Avx.Permute2x128(s2, s6, 0x20), add);
-            Store(destination + 3 * destinationStride, Avx.Permute2x128(s3, s7, 0x20), add);
-            Store(destination + 4 * destinationStride, Avx.Permute2x128(s0, s4, 0x31), add);
-            Store(destination + 5 * destinationStride, Avx.Permute2x128(s1, s5, 0x31), add);
-            Store(destination + 6 * destinationStride, Avx.Permute2x128(s2, s6, 0x31), add);
-            Store(destination + 7 * destinationStride, Avx.Permute2x128(s3, s7, 0x31), add);
+            Store(destination, Low(evex, s0, s4), add);
+            Store(destination + destinationStride, Low(evex, s1, s5), add);
+            Store(destination + 2 * destinationStride, Low(evex, s2, s6), add);
+            Store(destination + 3 * destinationStride, Low(evex, s3, s7), add);
+            Store(destination + 4 * destinationStride, High(evex, s0, s4), add);
+            Store(destination + 5 * destinationStride, High(evex, s1, s5), add);
+            Store(destination + 6 * destinationStride, High(evex, s2, s6), add);
+            Store(destination + 7 * destinationStride, High(evex, s3, s7), add);
         }
+
+        /// <summary>[left's low 128 bits | right's low 128 bits].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Low(bool evex, Vector256<float> left, Vector256<float> right)
+            => evex && Avx512F.VL.IsSupported ? Avx512F.VL.Shuffle2x128(left, right, 0b00) : Avx.Permute2x128(left, right, 0x20);
+
+        /// <summary>[left's high 128 bits | right's high 128 bits].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> High(bool evex, Vector256<float> left, Vector256<float> right)
+            => evex && Avx512F.VL.IsSupported ? Avx512F.VL.Shuffle2x128(left, right, 0b11) : Avx.Permute2x128(left, right, 0x31);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Store(float* destination, Vector256<float> value, bool add)

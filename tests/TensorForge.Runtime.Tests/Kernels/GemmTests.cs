@@ -9,8 +9,8 @@ public class GemmTests
 
     private static readonly int[] Small = [0, 1, 2, 3, 5, 7, 8, 9];
 
-    /// <summary>Sizes around the register tile (8 rows × 2 vectors), the vector widths, the blocking (KC 256, MC 192,
-    /// NC 512) and the dense layer the benchmark targets.</summary>
+    /// <summary>Sizes around the register tile (8 rows × 2 vectors), the vector widths, the blocking (KC 512, MC 96,
+    /// NC 1024; deeper blocks for narrow problems) and the dense layer the benchmark targets.</summary>
     private static readonly (int M, int K, int N)[] Large =
     [
         (31, 32, 33), (33, 31, 32), (32, 33, 31), (63, 64, 65), (65, 63, 64), (64, 65, 63),
@@ -25,6 +25,9 @@ public class GemmTests
         (199, 64, 160), (203, 64, 160), (150, 300, 256),
         // The same with k > 64, so that A·B and Aᵀ·B take the engine too (shallower sums stream B with AVX-512).
         (199, 80, 160), (203, 72, 160),
+        // Just past one row block (MC 96) with three equal depth blocks (k 1100 > 2 × 512), and just past one column
+        // block (NC 1024).
+        (97, 1100, 257), (40, 80, 1100),
     ];
 
     public static TheoryData<Layout, int> LayoutsAndWidths()
@@ -74,6 +77,27 @@ public class GemmTests
     [InlineData(Layout.TransposedA, 96, 1024, 256)]
     public void BigProblemMatchesReference(Layout layout, int m, int k, int n)
         => Check(layout, m, k, n, accumulate: true, seed: m + n);
+
+    /// <summary>Cᵀ of A·Bᵀ with AVX-512 and whole 32-column panels packs B inside the first strip's micro-kernel and
+    /// writes each tile transposed during the next call: one group of 8 steps (k = 8), two (the pack-ahead distance),
+    /// three, several panels, rows left after whole strips, a single strip, and two depth blocks (the second adds).</summary>
+    [Theory]
+    [InlineData(32, 128, 64)]
+    [InlineData(32, 8, 64)]
+    [InlineData(32, 16, 72)]
+    [InlineData(64, 24, 75)]
+    [InlineData(32, 40, 9)]
+    [InlineData(32, 136, 8)]
+    [InlineData(96, 2048, 40)]
+    public void TransposedOutputWithFusedPackingMatchesReference(int m, int k, int n)
+    {
+        foreach (int width in Widths)
+        {
+            using var scope = LimitWidth(width);
+            Check(Layout.TransposedB, m, k, n, accumulate: false, seed: m * k + n);
+            Check(Layout.TransposedB, m, k, n, accumulate: true, seed: m * k + n + 1);
+        }
+    }
 
     [Fact]
     public void LongerSpansUseOnlyTheLeadingElements()
@@ -167,6 +191,8 @@ public class GemmTests
     [InlineData(Layout.TransposedB, 32, 784, 128)]
     [InlineData(Layout.TransposedB, 300, 300, 300)]
     [InlineData(Layout.TransposedB, 5, 1000, 1000)]
+    [InlineData(Layout.TransposedB, 64, 784, 256)] // Cᵀ, fused packing in every tile
+    [InlineData(Layout.TransposedB, 63, 784, 256)] // Cᵀ: a whole-panel tile (fused) beside a partial one, against one unfused pass
     [InlineData(Layout.Plain, 32, 784, 128)]
     [InlineData(Layout.Plain, 200, 300, 100)]
     [InlineData(Layout.Plain, 12, 1024, 1024)]
