@@ -55,7 +55,7 @@ namespace TensorForge.Benchmarks
 
         private void TrainStep(int threads)
         {
-            using var setting = new ThreadSetting(threads);
+            using var setting = new ThreadSetting(threads, _options.PauseMilliseconds);
             var table = new Table($"4{setting.Suffix}. MLP 784-128-64-10 train step (forward, loss, backward, Adam), {setting.Title}",
                 "batch", "ours µs", "TorchSharp µs", "ours/torch time", "target", "verdict", "loss diff after 3 steps");
             foreach (var (batch, target) in new[] { (32, 0.20), (1, 0.10) })
@@ -150,7 +150,7 @@ namespace TensorForge.Benchmarks
 
         private void Inference(int threads)
         {
-            using var setting = new ThreadSetting(threads);
+            using var setting = new ThreadSetting(threads, _options.PauseMilliseconds);
             var table = new Table($"5{setting.Suffix}. MLP inference (Forward), {setting.Title}: ours vs TorchSharp (no_grad) vs ONNX Runtime",
                 "batch", "ours µs", "TorchSharp µs", "ORT µs", "ours/ORT time", "target", "verdict", "ours/torch time", "max abs Δ ORT", "max abs Δ torch");
             var ours = new BenchMlp(Seed);
@@ -427,9 +427,12 @@ namespace TensorForge.Benchmarks
             private readonly MachineLoad.Snapshot? _before;
             private readonly string _startLoad;
 
-            public ThreadSetting(int threads)
+            private readonly int _pauseMilliseconds;
+
+            public ThreadSetting(int threads, int pauseMilliseconds)
             {
                 _threads = threads;
+                _pauseMilliseconds = pauseMilliseconds;
                 KernelThreads.Set(threads);
                 if (TorchPeer.Available)
                     TorchPeer.SetThreads(threads);
@@ -446,9 +449,10 @@ namespace TensorForge.Benchmarks
 
             public string Suffix => AllCores ? "b" : "a";
 
-            /// <summary>Pause before each contender's sample on all cores, so that no runtime's spinning workers (OpenMP
-            /// spins up to 200 ms by default; ONNX Runtime and our pool less) still hold a core when the next one starts.</summary>
-            public int QuietMilliseconds => AllCores ? 250 : 0;
+            /// <summary>Pause before each contender's sample on all cores (<c>--pause</c>), so that no runtime's spinning
+            /// workers still hold a core when the next one starts: on this VM a 20 ms pause left ours at one-thread speed
+            /// behind TorchSharp's OpenMP threads, 50 ms and more did not.</summary>
+            public int QuietMilliseconds => AllCores ? _pauseMilliseconds : 0;
 
             public string Title => AllCores
                 ? $"all cores: {_threads} threads for each framework, wall clock"

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace TensorForge.Benchmarks
 {
     /// <summary>Command line: <c>--quick</c> (fewer repetitions, a smoke run), <c>--only a,b</c> (sections by name) and
-    /// <c>--clock cpu|wall</c> (see <see cref="Clock"/>).
+    /// <c>--clock cpu|wall</c> (see <see cref="Clock"/>) and <c>--pause MS</c> (idle before each all-cores MLP sample).
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
@@ -27,12 +27,16 @@ namespace TensorForge.Benchmarks
         /// <summary>Warm-up per contender before anything is timed (tiering and PGO settle in this time).</summary>
         public double WarmupMilliseconds => Quick ? 150 : 600;
 
+        /// <summary>Pause before each contender's sample in the all-cores MLP tables (4b, 5b), in milliseconds.</summary>
+        public int PauseMilliseconds { get; private set; } = 250;
+
         public bool Runs(string section) => Selected.Contains(section);
 
         public const string Usage =
-            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall]\n" +
+            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall] [--pause MS]\n" +
             "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
-            "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.";
+            "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.\n" +
+            "--pause: milliseconds of idle before each contender's sample in the all-cores MLP tables (default 250).";
 
         public static Options Parse(string[] args)
         {
@@ -61,6 +65,12 @@ namespace TensorForge.Benchmarks
                         if (i + 1 >= args.Length || (args[i + 1] != "cpu" && args[i + 1] != "wall"))
                             throw new ArgumentException("--clock needs 'cpu' or 'wall'");
                         Clock.UseThreadCpuTime = args[++i] == "cpu";
+                        break;
+                    case "--pause":
+                        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], out int pause) || pause < 0)
+                            throw new ArgumentException("--pause needs a number of milliseconds >= 0");
+                        options.PauseMilliseconds = pause;
+                        i++;
                         break;
                     case "--help":
                     case "-h":
