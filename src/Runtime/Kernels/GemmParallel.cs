@@ -83,13 +83,11 @@ namespace TensorForge.Kernels
                     // Rows in pairs, as the streaming kernel takes them; each tile streams all of B from its own core's L2.
                     return Split(columns: false, RoundUp(Divide(_rows, threads), 2), _rows);
                 default:
-                    // Rows of B (columns of C) in fours, as the row-dot kernel takes them; four tiles per thread whatever
-                    // the size. Row dots stream B once, from whichever core's cache holds it (a weight matrix of up to a
-                    // few hundred KB sits in every core's L2 after a few calls), so a fixed tile-to-core mapping buys
-                    // little, while small tiles let the caller, which starts first, take more of them than a worker that
-                    // joins late — at a batch of one the whole multiply takes 2–4 µs, and a worker starts 0.2–0.4 µs after
-                    // the caller.
-                    return Split(columns: true, RoundUp(Divide(_cols, 4 * threads), 4), _cols);
+                    // Rows of B (columns of C) in fours, as the row-dot kernel takes them. (Four tiles per thread, which
+                    // let the caller balance a late worker, measured no faster at a batch of one and made the training
+                    // step slower: the tiles no longer matched the halves of W₁ that each core updates in the optimizer
+                    // pass, so half of W₁ crossed between the cores' caches every step.)
+                    return Split(columns: true, RoundUp(Divide(_cols, tilesPerThread * threads), 4), _cols);
             }
         }
 
