@@ -55,6 +55,10 @@ namespace TensorForge.Kernels
             job._c = c; job._cRowStride = cRowStride; job._cColStride = cColStride;
             job._rows = rows; job._depth = depth; job._cols = cols; job._accumulate = accumulate; job._kcBlock = kcBlock;
             bool small = work < Threshold;
+            // A small multiply is worth at most one thread per 2¹⁶ multiply-adds (half a microsecond of work each): on a
+            // machine with many cores, more would spend longer handing out tiles than computing them.
+            if (small)
+                threads = (int)Math.Min(threads, Math.Max(2, work / SmallThreshold));
             int tiles = job.Plan(threads, tilesPerThread: small ? 1 : 2);
             WorkerPool.Run(job, tiles, threads, small);
             job._a = job._b = job._c = null;
