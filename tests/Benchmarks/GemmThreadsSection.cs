@@ -92,17 +92,13 @@ namespace TensorForge.Benchmarks
             table.Note($"Wall clock (Stopwatch) whatever --clock says: thread CPU time would count only the calling thread. Medians of {options.Repetitions} repetitions;");
             table.Note("each repetition times both settings back to back, in alternating order. speed-up = one-thread time / all-cores time, the median");
             table.Note("of per-repetition ratios. Targets: ≥ 1.8× at 1024³; every other shape not slower than one thread, where ≥ 0.95× is accepted as");
-            table.Note("run-to-run noise (the pool keeps multiplies under 2^20 multiply-adds, here 32×128×64 and 1×784×128, on the calling thread).");
+            table.Note("run-to-run noise (multiplies under 2^20 multiply-adds, here 32×128×64 and 1×784×128, are split only while the pool's workers are awake).");
             table.Note("C bit-identical: C computed once with each setting from the same operands, compared bit for bit.");
             table.Note($"Load average (1, 5, 15 min) at the start of this section: {startLoad}; at the end: {endLoad} ({cores} cores).");
-            if (before is { } b && after is { } a)
+            if (MachineLoad.Between(before, after) is { } usage)
             {
-                double wall = a.Wall - b.Wall;
-                double othersCores = Math.Max(0, (a.BusySeconds - b.BusySeconds) - (a.OurCpuSeconds - b.OurCpuSeconds)) / wall;
-                double stealCores = (a.StealSeconds - b.StealSeconds) / wall;
-                table.Note(FormattableString.Invariant(
-                    $"During this section (/proc/stat): this process used {(a.OurCpuSeconds - b.OurCpuSeconds) / wall:F2} cores on average, other processes {othersCores:F2}, hypervisor steal {stealCores:F2}."));
-                if (othersCores + stealCores > 0.25)
+                table.Note(usage.Describe("section"));
+                if (usage.Contended)
                     table.Note("WARNING: other work held part of the cores while this section ran; the all-cores speed-ups understate what an idle machine gives.");
             }
             if (cores == 1)
@@ -129,6 +125,27 @@ namespace TensorForge.Benchmarks
     internal static class MachineLoad
     {
         public readonly record struct Snapshot(double Wall, double BusySeconds, double StealSeconds, double OurCpuSeconds);
+
+        /// <summary>Average cores used between two snapshots: by this process, by other processes, and taken by the
+        /// hypervisor (steal).</summary>
+        public readonly record struct Usage(double OurCores, double OtherCores, double StealCores)
+        {
+            /// <summary>Other work held a quarter of a core or more: all-cores timings suffer from it.</summary>
+            public bool Contended => OtherCores + StealCores > 0.25;
+
+            public string Describe(string span) => FormattableString.Invariant(
+                $"During this {span} (/proc/stat): this process used {OurCores:F2} cores on average, other processes {OtherCores:F2}, hypervisor steal {StealCores:F2}.");
+        }
+
+        /// <summary>The usage between two snapshots, or null when either is missing (off Linux).</summary>
+        public static Usage? Between(Snapshot? before, Snapshot? after)
+        {
+            if (before is not { } b || after is not { } a)
+                return null;
+            double wall = a.Wall - b.Wall;
+            double ours = a.OurCpuSeconds - b.OurCpuSeconds;
+            return new Usage(ours / wall, Math.Max(0, (a.BusySeconds - b.BusySeconds) - ours) / wall, (a.StealSeconds - b.StealSeconds) / wall);
+        }
 
         /// <summary>The first three fields of /proc/loadavg, or "unknown".</summary>
         public static string LoadAverage()

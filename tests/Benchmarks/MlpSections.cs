@@ -469,14 +469,10 @@ namespace TensorForge.Benchmarks
                     table.Note($"All cores: Gemm.MaxThreads = {_threads} for ours (multiplies and the Adam pass split over the worker pool; bit-identical");
                     table.Note($"to one thread), torch.set_num_threads({_threads}), ORT intra-op threads {_threads}. Wall clock (Stopwatch) whatever --clock says.");
                     table.Note($"A {QuietMilliseconds} ms pause precedes each contender's sample, so that no framework's spinning worker threads hold a core then.");
-                    MachineLoad.Snapshot? after = MachineLoad.Sample();
-                    if (_before is { } b && after is { } a)
+                    if (MachineLoad.Between(_before, MachineLoad.Sample()) is { } usage)
                     {
-                        double wall = a.Wall - b.Wall;
-                        double others = Math.Max(0, (a.BusySeconds - b.BusySeconds) - (a.OurCpuSeconds - b.OurCpuSeconds)) / wall;
-                        table.Note(FormattableString.Invariant(
-                            $"During this table (/proc/stat): this process used {(a.OurCpuSeconds - b.OurCpuSeconds) / wall:F2} cores on average, other processes {others:F2}, steal {(a.StealSeconds - b.StealSeconds) / wall:F2}; load average {_startLoad} → {MachineLoad.LoadAverage()}."));
-                        if (others > 0.25)
+                        table.Note(usage.Describe("table") + $" Load average {_startLoad} → {MachineLoad.LoadAverage()}.");
+                        if (usage.Contended)
                             table.Note("WARNING: other work held part of the cores while this table ran; all-cores times are wall times and suffer from it.");
                     }
                 }

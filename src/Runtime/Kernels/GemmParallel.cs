@@ -10,12 +10,13 @@ namespace TensorForge.Kernels
     internal sealed unsafe class GemmParallel : ParallelJob
     {
         /// <summary>Multiply-adds from which a multiply wakes blocked workers. Waking one costs the caller a few microseconds
-        /// and the worker tens of them, so the work must be worth that: 2²⁰ multiply-adds are ≈ 10 µs on one Zen 4 core.
+        /// and the worker tens of them, so the work must be worth that: 2²⁰ multiply-adds are ≈ 18 µs at one Zen 4 core's
+        /// peak (116 GFLOP/s).
         /// 32×784×128 (3.2 M) is always split; smaller multiplies follow <see cref="SmallThreshold"/>.</summary>
         public const long Threshold = 1L << 20;
 
         /// <summary>Multiply-adds from which a multiply is split when the pool's workers are already awake (or the calls come
-        /// back to back): 2¹⁶ is about half a microsecond on one core, against a fraction of that to hand a tile to a polling
+        /// back to back): 2¹⁶ is about a microsecond on one core, against a fraction of that to hand a tile to a polling
         /// worker. This is what splits a batch of one (1×784×128, bound by reading the 401 KB weight matrix, which two
         /// cores read twice as fast from their own L2) and the 32×128×64 layer of a training step.</summary>
         public const long SmallThreshold = 1L << 16;
@@ -37,12 +38,10 @@ namespace TensorForge.Kernels
         public static void Run(Path path, float* a, nint aRowStride, nint aKStride, float* b, nint bKStride, nint bColStride,
             float* c, nint cRowStride, nint cColStride, int rows, int depth, int cols, bool accumulate)
         {
-            // Tiles are planned for MaxThreads even beyond the core count (the pool never starts more threads than cores):
-            // that is how a test on a small machine checks that other tilings give the same bits.
-            int threads = Math.Min(Gemm.MaxThreads, 64);
+            int threads = WorkerPool.PlannedThreads;
             int kcBlock = path == Path.Engine ? GemmEngine.DepthBlock(depth, cols) : 0;
             long work = (long)rows * depth * cols;
-            if (threads <= 1 || Environment.ProcessorCount <= 1 || work < SmallThreshold)
+            if (threads <= 1 || work < SmallThreshold)
             {
                 RunSerial(path, a, aRowStride, aKStride, b, bKStride, bColStride, c, cRowStride, cColStride, rows, depth, cols, accumulate, kcBlock);
                 return;
@@ -55,10 +54,8 @@ namespace TensorForge.Kernels
             job._c = c; job._cRowStride = cRowStride; job._cColStride = cColStride;
             job._rows = rows; job._depth = depth; job._cols = cols; job._accumulate = accumulate; job._kcBlock = kcBlock;
             bool small = work < Threshold;
-            // A small multiply is worth at most one thread per 2¹⁶ multiply-adds (half a microsecond of work each): on a
-            // machine with many cores, more would spend longer handing out tiles than computing them.
             if (small)
-                threads = (int)Math.Min(threads, Math.Max(2, work / SmallThreshold));
+                threads = WorkerPool.LimitByWork(threads, work, SmallThreshold);
             int tiles = job.Plan(threads, tilesPerThread: small ? 1 : 2);
             WorkerPool.Run(job, tiles, threads, small);
             job._a = job._b = job._c = null;
@@ -87,10 +84,8 @@ namespace TensorForge.Kernels
                     // Rows in pairs, as the streaming kernel takes them; each tile streams all of B from its own core's L2.
                     return Split(columns: false, RoundUp(Divide(_rows, threads), 2), _rows);
                 default:
-                    // Rows of B (columns of C) in fours, as the row-dot kernel takes them. (Four tiles per thread, which
-                    // let the caller balance a late worker, measured no faster at a batch of one and made the training
-                    // step slower: the tiles no longer matched the halves of W₁ that each core updates in the optimizer
-                    // pass, so half of W₁ crossed between the cores' caches every step.)
+                    // Rows of B (columns of C) in fours, as the row-dot kernel takes them. (Finer tiles for small jobs
+                    // were measured: they broke the match with the halves of W₁ each core updates in the optimizer pass.)
                     return Split(columns: true, RoundUp(Divide(_cols, tilesPerThread * threads), 4), _cols);
             }
         }

@@ -47,6 +47,16 @@ namespace TensorForge.Kernels
         private static long s_ticket;
         private static int s_completed;
 
+        /// <summary>Threads a job may plan its tiles for: <see cref="Gemm.MaxThreads"/> (at most 64), even beyond the core
+        /// count — the pool never starts more workers than cores, and other tilings must give the same bits, which is how
+        /// a test on a small machine checks them — or 1 on a one-core machine.</summary>
+        public static int PlannedThreads => Environment.ProcessorCount <= 1 ? 1 : Math.Min(Gemm.MaxThreads, 64);
+
+        /// <summary><paramref name="threads"/>, reduced to one thread per <paramref name="unit"/> of
+        /// <paramref name="work"/> (at least two): on a machine with many cores, handing out more tiles than that would
+        /// cost more than computing them.</summary>
+        public static int LimitByWork(int threads, long work, long unit) => (int)Math.Min(threads, Math.Max(2, work / unit));
+
         /// <summary>Runs tiles [0, <paramref name="tileCount"/>) of <paramref name="job"/> on up to <paramref name="threads"/>
         /// threads (the caller included) and returns when all are done.</summary>
         /// <param name="job">The work; its tiles may run on any of the threads, in any order.</param>

@@ -22,19 +22,19 @@ namespace TensorForge.Optimizers
     /// read and write several buffers in place: an overlapping vector would update some elements twice.</para>
     /// <para>Splitting cannot change a bit: every element is updated by the same correctly rounded operations whichever
     /// thread, vector width or tail handles it. An optimizer step of the 109,386-parameter MNIST network (an IEEE divide
-    /// and square root per element over four 437 KB streams, ≈ 30 µs on one core) is split in two, and each core then
+    /// and square root per element over four 437 KB streams, 34–40 µs on one core) is split in two, and each core then
     /// keeps its half of the four streams in its own L2.</para>
     /// </remarks>
     internal static class FusedLoop
     {
-        /// <summary>Elements from which a pass is split over the worker pool (≈ 8 µs of Adam on one core, well above the cost
-        /// of waking a worker).</summary>
+        /// <summary>Elements from which a pass is split over the worker pool (≈ 10 µs of Adam on one core, well above the
+        /// cost of waking a worker).</summary>
         public const int ParallelThreshold = 1 << 15;
 
         public static void Run<TUpdate>(TUpdate update, int length) where TUpdate : struct, IElementUpdate
         {
-            int threads = Math.Min(Gemm.MaxThreads, 64);
-            if (threads > 1 && length >= ParallelThreshold && Environment.ProcessorCount > 1)
+            int threads = WorkerPool.PlannedThreads;
+            if (threads > 1 && length >= ParallelThreshold)
                 FusedJob<TUpdate>.Run(update, length, threads);
             else
                 Run(update, 0, length);
@@ -82,18 +82,17 @@ namespace TensorForge.Optimizers
         private int _length;
         private int _tileSize;
 
-        /// <summary>Elements per thread at least: ≈ 4 µs of Adam, so that on a machine with many cores handing out a tile
-        /// never costs more than computing it.</summary>
+        /// <summary>Elements per thread at least (≈ 5 µs of Adam; see <see cref="WorkerPool.LimitByWork"/>).</summary>
         private const int MinTile = 1 << 14;
 
         public static void Run(TUpdate update, int length, int threads)
         {
-            threads = Math.Min(threads, Math.Max(2, length / MinTile));
+            threads = WorkerPool.LimitByWork(threads, length, MinTile);
             FusedJob<TUpdate> job = t_job ??= new FusedJob<TUpdate>();
             job._update = update;
             job._length = length;
-            // One tile per thread: the caller runs tile 0 and workers start at tile 1, so each core tends to update the same half every step
-            // and finds its part of the parameters and moments in its own L2.
+            // One tile per thread: the caller runs tile 0 and workers start at tile 1, so each core tends to update the
+            // same part every step and finds those parameters and moments in its own L2.
             int granules = (length + Granule - 1) / Granule;
             job._tileSize = (granules + threads - 1) / threads * Granule;
             int tiles = (length + job._tileSize - 1) / job._tileSize;

@@ -23,7 +23,7 @@ public class ParallelSplitTests
     {
         Assert.InRange((long)m * k * n, GemmParallel.SmallThreshold, GemmParallel.Threshold - 1);
         float[] a = Random(m * k, 1), bt = Random(n * k, 2), b = Random(k * n, 3), at = Random(k * m, 4);
-        float[] SerialAndCompare(string layout, Action<float[]> multiply)
+        void CompareWithOneThread(string layout, Action<float[]> multiply)
         {
             float[] serial = Random(m * n, 5);
             WithThreads(1, () => multiply(serial));
@@ -33,12 +33,11 @@ public class ParallelSplitTests
                 WithThreads(threads, () => multiply(parallel));
                 AssertBitIdentical(serial, parallel, $"{layout} {m}×{k}×{n} with {threads} threads");
             }
-            return serial;
         }
 
-        SerialAndCompare("A·Bᵀ", c => Gemm.MultiplyTransposedB(a, bt, c, m, k, n, accumulate: true));
-        SerialAndCompare("A·B", c => Gemm.Multiply(a, b, c, m, k, n, accumulate: true));
-        SerialAndCompare("Aᵀ·B", c => Gemm.MultiplyTransposedA(at, b, c, m, k, n, accumulate: true));
+        CompareWithOneThread("A·Bᵀ", c => Gemm.MultiplyTransposedB(a, bt, c, m, k, n, accumulate: true));
+        CompareWithOneThread("A·B", c => Gemm.Multiply(a, b, c, m, k, n, accumulate: true));
+        CompareWithOneThread("Aᵀ·B", c => Gemm.MultiplyTransposedA(at, b, c, m, k, n, accumulate: true));
     }
 
     public static TheoryData<string, int> Optimizers() => new()
