@@ -29,5 +29,9 @@ namespace TensorForge
     {
         /// <summary>The layer's name (safetensors prefix). Default: the lower-case kind and its count, e.g. <c>dense1</c>.</summary>
         public string? Name { get; set; }
+
+        /// <summary>Reads the output of the earlier layer with this name instead of the previous layer's (<c>"input"</c> is the
+        /// network's input). Default: the previous layer. The declaration order stays a valid order of evaluation.</summary>
+        public string? From { get; set; }
     }
 }

@@ -33,7 +33,7 @@ namespace TensorForge.Generator
 
             NetworkDeclaration? declaration = DeclarationParser.Parse(type, context.CancellationToken);
             if (declaration is null) return;
-            foreach (DiagnosticInfo diagnostic in ShapeInference.Infer(declaration).Diagnostics)
+            foreach (DiagnosticInfo diagnostic in ShapeInference.Infer(declaration, DeclarationParser.ParseBlocksUsedBy(type, context.CancellationToken)).Diagnostics)
             {
                 context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
             }

@@ -1,4 +1,6 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using TensorForge.Generator.Helpers;
 using TensorForge.Generator.Emit;
 using TensorForge.Generator.Parsing;
 using TensorForge.Generator.Shapes;
@@ -20,8 +22,20 @@ namespace TensorForge.Generator
                 .Where(static d => d is not null)!
                 .WithTrackingName(TrackingNames.Declarations)!;
 
+            // Every [Block] class of the compilation, so that an edit of a block regenerates the networks that use it.
+            IncrementalValueProvider<EquatableArray<BlockDeclaration>> blocks = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    DeclarationParser.BlockAttributeName,
+                    predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    transform: static (ctx, ct) => DeclarationParser.ParseBlock((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                .Where(static b => b is not null)
+                .Collect()
+                .Select(static (all, _) => all.Select(b => b!).OrderBy(b => b.TypeName, System.StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(TrackingNames.Blocks);
+
             IncrementalValuesProvider<NetworkPlan> plans = declarations
-                .Select(static (d, _) => ShapeInference.Infer(d).Plan)
+                .Combine(blocks)
+                .Select(static (pair, _) => ShapeInference.Infer(pair.Left, pair.Right).Plan)
                 .WithTrackingName(TrackingNames.Plans)
                 .Where(static p => p.CanEmit)
                 .WithTrackingName(TrackingNames.EmitPlans);

@@ -4,6 +4,7 @@ namespace TensorForge.Generator
     internal static class TrackingNames
     {
         public const string Declarations = nameof(Declarations);
+        public const string Blocks = nameof(Blocks);
         public const string Plans = nameof(Plans);
         public const string EmitPlans = nameof(EmitPlans);
     }

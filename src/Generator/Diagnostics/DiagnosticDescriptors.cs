@@ -21,10 +21,20 @@ namespace TensorForge.Generator.Diagnostics
         public const string DuplicateLayerNameId = "TF0010";
         public const string InvalidLayerNameId = "TF0011";
         public const string UnsupportedClassId = "TF0012";
+        public const string UnknownBlockId = "TF0013";
+        public const string BlockCycleId = "TF0014";
         public const string DenseNeedsVectorId = "TF1001";
         public const string LossIncompatibleId = "TF1002";
         public const string SoftmaxBeforeCrossEntropyId = "TF1003";
         public const string TooLargeId = "TF1004";
+        public const string NoOutputId = "TF1005";
+        public const string GroupsMismatchId = "TF1006";
+        public const string AddShapeMismatchId = "TF1007";
+        public const string ConcatShapeMismatchId = "TF1008";
+        public const string UnknownLayerReferenceId = "TF1009";
+        public const string BlockInputMismatchId = "TF1010";
+        public const string BatchNormInputId = "TF1011";
+        public const string NeedsImageId = "TF1012";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -86,6 +96,16 @@ namespace TensorForge.Generator.Diagnostics
             "'{0}' cannot be a network: {1}",
             "A network is a non-static partial class or record without a primary constructor.");
 
+        public static readonly DiagnosticDescriptor UnknownBlock = Error(UnknownBlockId, Declaration,
+            "Unknown block",
+            "[Use(typeof({0}))] in '{1}' needs a class marked [Block] and declared in this project",
+            "A block is a partial class of this compilation marked [Block], with its own layer attributes and no loss or optimizer.");
+
+        public static readonly DiagnosticDescriptor BlockCycle = Error(BlockCycleId, Declaration,
+            "Block uses itself",
+            "Block '{0}' uses itself through {1}; a block cannot contain itself",
+            "Each use is inlined, so a block that uses itself, directly or through other blocks, would never end.");
+
         public static readonly DiagnosticDescriptor DenseNeedsVector = Error(DenseNeedsVectorId, Shapes,
             "Dense needs a vector input",
             "Dense '{0}' expects a vector but receives {1}; add [Flatten] before it",
@@ -108,6 +128,46 @@ namespace TensorForge.Generator.Diagnostics
             "{0} would hold {1} elements, more than the 2,147,483,647 one tensor or parameter block can hold",
             "Per-sample activations and the parameter block are indexed with 32-bit integers.");
 
+        public static readonly DiagnosticDescriptor NoOutput = Error(NoOutputId, Shapes,
+            "Kernel larger than the padded input",
+            "{0} has no output {1}: {2} = {3}; the {4} window is larger than the padded input; use a smaller kernel or more padding, or remove a downsampling layer before it",
+            "Output size = (input + padding before + padding after − dilation·(kernel − 1) − 1)/stride + 1 must be at least 1 in each direction.");
+
+        public static readonly DiagnosticDescriptor GroupsMismatch = Error(GroupsMismatchId, Shapes,
+            "Groups do not divide the channels",
+            "{0} has Groups = {1}, which must divide both its input channels ({2}) and its output channels ({3})",
+            "A grouped convolution splits the input and output channels into Groups equal parts.");
+
+        public static readonly DiagnosticDescriptor AddShapeMismatch = Error(AddShapeMismatchId, Shapes,
+            "Add of different shapes",
+            "Add '{0}' adds {1} from '{2}' to {3} from '{4}'; the two shapes must be equal",
+            "A residual Add sums two tensors element by element; a projection (a strided 1×1 Conv2D) makes the shortcut fit.");
+
+        public static readonly DiagnosticDescriptor ConcatShapeMismatch = Error(ConcatShapeMismatchId, Shapes,
+            "Concat of different sizes",
+            "Concat '{0}' joins {1} from '{2}' and {3} from '{4}' along the channel axis; every other axis must be equal",
+            "Concat joins along the first (channel or feature) axis; heights and widths, or time steps, must agree.");
+
+        public static readonly DiagnosticDescriptor UnknownLayerReference = Error(UnknownLayerReferenceId, Shapes,
+            "Unknown layer reference",
+            "{0} of {1} refers to '{2}', {3}",
+            "From, Add and Concat name an earlier layer of the same network or block, or \"input\"; the declaration order is the order of evaluation.");
+
+        public static readonly DiagnosticDescriptor BlockInputMismatch = Error(BlockInputMismatchId, Shapes,
+            "Block input does not fit",
+            "Block '{0}' used as '{1}' expects the input {2} but receives {3} from '{4}'",
+            "A block that declares [Input] can only be used where its input has that shape.");
+
+        public static readonly DiagnosticDescriptor BatchNormInput = Error(BatchNormInputId, Shapes,
+            "BatchNorm on an input it cannot normalise",
+            "BatchNorm '{0}' normalises features [C] (BatchNorm1d) or images [C, H, W] (BatchNorm2d), but receives {1}",
+            "Batch normalisation keeps one mean and variance per channel; its input is a vector of features or an image.");
+
+        public static readonly DiagnosticDescriptor NeedsImage = Error(NeedsImageId, Shapes,
+            "Layer needs an image",
+            "{0} expects an image [channels, height, width] but receives {1}",
+            "Convolution and pooling work on [channels, height, width] images (NCHW per batch).");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id);
@@ -117,7 +177,9 @@ namespace TensorForge.Generator.Diagnostics
             System.Collections.Immutable.ImmutableArray.Create(
                 NotPartial, MissingInput, InputNotFirst, DuplicateInput, LayersInSeveralParts, InvalidArgument, DuplicateOptimizer,
                 DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
-                DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge);
+                UnknownBlock, BlockCycle,
+                DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
+                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage);
 
         public static DiagnosticDescriptor ById(string id)
         {

@@ -104,24 +104,31 @@ namespace TensorForge.Generator.Emit
             private readonly SourceWriter _w;
             private readonly NetworkPlan _plan;
             private readonly IReadOnlyList<LayerPlan> _layers;
-            private readonly int _firstParameterLayer;
+            private readonly GradientFlow _flow;
 
             public ValidNetwork(SourceWriter writer, NetworkPlan plan)
             {
                 _w = writer;
                 _plan = plan;
                 _layers = plan.Layers.ToList();
-                int first = _layers.ToList().FindIndex(l => l.ParameterCount > 0);
-                _firstParameterLayer = first < 0 ? _layers.Count : first;
+                _flow = new GradientFlow(_layers);
             }
+
+            private bool HasBuffers => _plan.BufferCount > 0;
+            private bool HasWorkspace => WorkspaceSizes.Count > 0;
+            private List<string> WorkspaceSizes => _layers.Select((l, i) => l.WorkspaceSize(i)).Where(w => w is not null).Select(w => w!).ToList();
+            /// <summary>The state block: the parameters, then the buffers (running statistics).</summary>
+            private string StateLength => HasBuffers ? "StateSize" : "ParameterCount";
+            private string ParametersSpan => HasBuffers ? "_parameters.Span.Slice(0, ParameterCount)" : "_parameters.Span";
+            private const string BuffersLocal = "var buffers = _parameters.Span.Slice(ParameterCount);";
+
+            /// <summary>The size of node <paramref name="node"/>'s output (-1: the network's input).</summary>
+            private int SizeOf(int node) => node < 0 ? _plan.Input.Size : _layers[node].Output.Size;
 
             private bool Trainable => _plan.IsTrainable;
             private bool IsRecord => _plan.Keyword == "record";
             private string TypeName => _plan.ClassName + _plan.TypeParameters;
 
-            /// <summary>True when every layer before <paramref name="index"/> is a view in training (e.g. a leading Flatten):
-            /// layer <paramref name="index"/>'s input gradient is then the caller's inputGradient itself.</summary>
-            private bool OnlyViewsUpTo(int index) => Enumerable.Range(0, index).All(j => _layers[j].AliasesInput(training: true));
             private bool HasLoss => Trainable && _plan.Loss != LossKind.None;
             private bool HasDropout => _layers.Any(l => l is DropoutLayer);
 
@@ -172,17 +179,29 @@ namespace TensorForge.Generator.Emit
 
             private IEnumerable<string> SummaryLines()
             {
-                var rows = new List<string[]> { new[] { "Layer", "Kind", "Output", "Parameters" }, new[] { "input", "Input", _plan.Input.ToString(), "0" } };
-                rows.AddRange(_layers.Select(l => new[] { l.Name, l.Description, l.Output.ToString(), Literal.Grouped(l.ParameterCount) }));
-                int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
+                var rows = new List<string[]> { new[] { "Layer", "Kind", "Output", "Parameters", "MACs" }, new[] { "input", "Input", _plan.Input.ToString(), "0", "0" } };
+                rows.AddRange(_layers.Select(l => new[] { l.Name, l.Description + From(l), l.Output.ToString(), Literal.Grouped(l.ParameterCount), Literal.Grouped(l.MultiplyAccumulates) }));
+                int[] widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
                 foreach (string[] row in rows)
                 {
-                    yield return $"{row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3].PadLeft(widths[3])}".TrimEnd();
+                    yield return $"{row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3].PadLeft(widths[3])}  {row[4].PadLeft(widths[4])}".TrimEnd();
                 }
                 yield return $"Total parameters: {Literal.Grouped(_plan.ParameterCount)}";
+                yield return $"Multiply-accumulates per sample (forward): {Literal.Grouped(_layers.Sum(l => l.MultiplyAccumulates))}";
+                if (HasBuffers) yield return $"Buffers (running statistics): {Literal.Grouped(_layers.Sum(l => l.Buffers.Sum(b => b.Length)))}";
                 if (_plan.Loss != LossKind.None) yield return $"Loss: {_plan.Loss}";
                 if (_plan.Optimizer is { } optimizer) yield return $"Optimizer: {optimizer.Describe}";
                 if (_plan.Schedule is { } schedule) yield return $"Schedule: {schedule.Describe}";
+            }
+
+            /// <summary>" ← fc1" when a layer does not read the previous one, " ← conv1 + bn2" for a second input.</summary>
+            private string From(LayerPlan layer)
+            {
+                int index = _layers.ToList().IndexOf(layer);
+                string Name(int node) => node < 0 ? "input" : _layers[node].Name;
+                bool previous = layer.Inputs.Count > 0 && layer.Inputs[0] == index - 1;
+                if (previous && layer.Inputs.Count == 1) return "";
+                return " ← " + string.Join(" + ", layer.Inputs.Select(Name));
             }
 
             private void EmitConstants()
@@ -193,6 +212,11 @@ namespace TensorForge.Generator.Emit
                 _w.Line($"public const int OutputSize = {Literal.Int(_plan.Output.Size)};");
                 _w.Line("/// <summary>Number of trainable parameters (the length of <see cref=\"Parameters\"/>).</summary>");
                 _w.Line($"public const int ParameterCount = {Literal.Int(_plan.ParameterCount)};");
+                if (HasBuffers)
+                {
+                    _w.Line("/// <summary>Floats of the state block: the parameters, then the buffers (running statistics) Save, Load and Clone carry.</summary>");
+                    _w.Line($"private const int StateSize = ParameterCount + {Literal.Int(_plan.BufferCount)};");
+                }
                 _w.Line("/// <summary>Per-sample input shape (no batch dimension).</summary>");
                 _w.Line($"public static global::System.ReadOnlySpan<int> InputShape => new int[] {{ {string.Join(", ", _plan.Input.Dimensions)} }};");
                 _w.Line("/// <summary>Per-sample output shape (no batch dimension).</summary>");
@@ -216,10 +240,16 @@ namespace TensorForge.Generator.Emit
                     {
                         _w.Line($"new {Runtime}.Serialization.TensorInfo({Literal.String(layer.Name + "." + tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Shape.Dimensions)} }}, {Literal.Int(tensor.Offset)}),");
                     }
+                    foreach (BufferTensor tensor in layer.Buffers)
+                    {
+                        string dtype = tensor.IsCounter ? $", {Runtime}.Serialization.TensorDType.I64" : "";
+                        _w.Line($"new {Runtime}.Serialization.TensorInfo({Literal.String(layer.Name + "." + tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Shape.Dimensions)} }}, ParameterCount + {Literal.Int(tensor.Offset)}{dtype}),");
+                    }
                 }
                 _w.Unindent();
                 _w.Line("};");
                 _w.Line();
+                for (int i = 0; i < _layers.Count; i++) _layers[i].EmitStaticFields(_w, i);
             }
 
             // ---- fields ---------------------------------------------------------------------------------
@@ -235,13 +265,22 @@ namespace TensorForge.Generator.Emit
                     {
                         yield return (NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}");
                     }
-                    foreach (ScratchBuffer scratch in layer.ScratchBuffers)
+                    foreach (ScratchBuffer scratch in layer.ScratchBuffers.Where(b => !b.Fixed))
                     {
                         yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}");
                     }
-                    if (Trainable && i + 1 < _layers.Count && !_layers[i + 1].AliasesInput(training: true) && !OnlyViewsUpTo(i + 1))
+                    if (!Trainable) continue;
+                    if (_flow.NeedsGradientField(i))
                     {
                         yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})");
+                    }
+                    if (!_flow.IsLive(i) || _flow.IsView(i)) continue;
+                    for (int slot = 0; slot < layer.Inputs.Count; slot++)
+                    {
+                        if (!_flow.WritesDirectly(i, slot))
+                        {
+                            yield return (NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients");
+                        }
                     }
                 }
                 if (HasLoss) yield return ("_lossGradient", _plan.Output.Size, "dLoss/d(network output)");
@@ -250,7 +289,7 @@ namespace TensorForge.Generator.Emit
 
             private void EmitFields()
             {
-                _w.Line($"private readonly {Runtime}.AlignedBuffer _parameters = new {Runtime}.AlignedBuffer(ParameterCount);");
+                _w.Line($"private readonly {Runtime}.AlignedBuffer _parameters = new {Runtime}.AlignedBuffer({StateLength});");
                 if (Trainable)
                 {
                     _w.Line($"private readonly {Runtime}.AlignedBuffer _gradients = new {Runtime}.AlignedBuffer(ParameterCount);");
@@ -266,6 +305,14 @@ namespace TensorForge.Generator.Emit
                 {
                     _w.Line($"private {Runtime}.AlignedBuffer {field} = {Runtime}.AlignedBuffer.Empty; // {purpose}");
                 }
+                for (int i = 0; i < _layers.Count; i++)
+                {
+                    foreach (ScratchBuffer scratch in _layers[i].ScratchBuffers.Where(b => b.Fixed))
+                    {
+                        _w.Line($"private readonly {Runtime}.AlignedBuffer {NetworkNames.ScratchField(i, scratch)} = new {Runtime}.AlignedBuffer({Literal.Int(scratch.PerSample)}); // {scratch.Suffix} of {_layers[i].Name}");
+                    }
+                }
+                if (HasWorkspace) _w.Line($"private {Runtime}.AlignedBuffer _workspace = {Runtime}.AlignedBuffer.Empty; // kernel workspace shared by the layers");
                 _w.Line();
             }
 
@@ -287,6 +334,15 @@ namespace TensorForge.Generator.Emit
                     {
                         _w.Line($"// {layer.Name}");
                         layer.EmitInitialization(_w);
+                    }
+                    if (HasBuffers)
+                    {
+                        _w.Line(BuffersLocal);
+                        foreach (LayerPlan layer in _layers.Where(l => l.Buffers.Count > 0))
+                        {
+                            _w.Line($"// {layer.Name} (buffers)");
+                            layer.EmitBufferInitialization(_w);
+                        }
                     }
                     if (HasDropout) _w.Line($"_dropoutRandom = new {Runtime}.SeededRandom(~(long)seed);");
                     if (_plan.Optimizer is { } optimizer)
@@ -335,7 +391,7 @@ namespace TensorForge.Generator.Emit
             private void EmitProperties()
             {
                 _w.Line("/// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>");
-                _w.Line($"public {Span} Parameters => _parameters.Span;");
+                _w.Line($"public {Span} Parameters => {ParametersSpan};");
                 _w.Line($"/// <summary>When true, every method that takes values (inputs{(Trainable ? ", targets, output gradients" : "")}) first rejects NaN and infinite ones with an");
                 _w.Line($"/// ArgumentException, at the cost of one pass over them. Starts as <see cref=\"{Runtime}.Validation.CheckFinite\"/> (false by default).</summary>");
                 _w.Line($"public bool CheckFinite {{ get; set; }} = {Runtime}.Validation.CheckFinite;");
@@ -362,7 +418,8 @@ namespace TensorForge.Generator.Emit
             /// <summary>Emits the straight-line forward pass; returns the expression of the network's output.</summary>
             private string EmitLayersForward(string input, bool training)
             {
-                string current = input;
+                var outputs = new string[_layers.Count];
+                string Of(int node) => node < 0 ? input : outputs[node];
                 for (int i = 0; i < _layers.Count; i++)
                 {
                     LayerPlan layer = _layers[i];
@@ -370,17 +427,25 @@ namespace TensorForge.Generator.Emit
                     if (layer.AliasesInput(training))
                     {
                         _w.Line("// (a view of its input: nothing to compute)");
+                        outputs[i] = Of(layer.Inputs[0]);
                     }
                     else
                     {
                         string output = $"output{i}";
                         _w.Line($"var {output} = {NetworkNames.Sliced(NetworkNames.OutputField(i), layer.Output.Size)};");
-                        layer.EmitForward(_w, new ForwardContext(i, current, output, training));
-                        current = output;
+                        layer.EmitForward(_w, new ForwardContext(i, Of(layer.Inputs[0]), output, training, layer.Inputs.Count > 1 ? Of(layer.Inputs[1]) : null));
+                        outputs[i] = output;
                     }
                     _w.Line();
                 }
-                return current;
+                return _layers.Count == 0 ? input : outputs[_layers.Count - 1];
+            }
+
+            /// <summary>The training-mode expression of a node's output (what ForwardTrain left in the buffers).</summary>
+            private string TrainExpression(int node)
+            {
+                int storage = _flow.Storage(node);
+                return storage < 0 ? NetworkNames.Sliced("_input", _plan.Input.Size) : NetworkNames.Sliced(NetworkNames.OutputField(storage), _layers[storage].Output.Size);
             }
 
             private void EmitForward()
@@ -394,6 +459,7 @@ namespace TensorForge.Generator.Emit
                     _w.Line("EnsureCapacity(batch);");
                     if (Trainable) _w.Line("_trainedBatch = 0;");
                     if (_layers.Any(l => l.ParameterCount > 0)) _w.Line("var parameters = _parameters.Span;");
+                    if (HasBuffers) _w.Line(BuffersLocal);
                     _w.Line();
                     string result = EmitLayersForward("input", training: false);
                     _w.Line($"{result}.CopyTo(output);");
@@ -403,10 +469,7 @@ namespace TensorForge.Generator.Emit
 
             // ---- training -------------------------------------------------------------------------------
 
-            private string TrainOutput => Enumerable.Range(0, _layers.Count).Reverse()
-                .Where(i => !_layers[i].AliasesInput(training: true))
-                .Select(i => NetworkNames.Sliced(NetworkNames.OutputField(i), _layers[i].Output.Size))
-                .DefaultIfEmpty(NetworkNames.Sliced("_input", _plan.Input.Size)).First();
+            private string TrainOutput => TrainExpression(_layers.Count - 1);
 
             private void EmitTraining()
             {
@@ -414,6 +477,7 @@ namespace TensorForge.Generator.Emit
                 _w.Block($"public void ForwardTrain({ReadOnlySpan} input, {Span} output)", () =>
                 {
                     _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);");
+                    EmitTrainingBatchCheck();
                     _w.Line("CheckValues(input, nameof(input));");
                     _w.Line("CheckNotAliased(output, nameof(output));");
                     _w.Line("RunForwardTrain(input, batch);");
@@ -425,6 +489,7 @@ namespace TensorForge.Generator.Emit
                 {
                     _w.Line("EnsureCapacity(batch);");
                     if (_layers.Any(l => l.ParameterCount > 0)) _w.Line("var parameters = _parameters.Span;");
+                    if (HasBuffers) _w.Line(BuffersLocal);
                     _w.Line($"var cachedInput = {NetworkNames.Sliced("_input", _plan.Input.Size)};");
                     _w.Line("input.CopyTo(cachedInput);");
                     _w.Line();
@@ -455,9 +520,18 @@ namespace TensorForge.Generator.Emit
                 _w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
                 _w.Line();
                 _w.Line($"/// <summary>One {_plan.Optimizer!.Kind} update with the current learning rate{(_plan.Schedule is null ? "" : ", then one schedule tick")}.</summary>");
-                _w.Line("public void Step() => _optimizer.Step(_parameters.Span, _gradients.Span, LearningRate);");
+                _w.Line($"public void Step() => _optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
                 _w.Line();
                 if (HasLoss) EmitTrainSteps();
+            }
+
+            /// <summary>Rejects a batch too small for training mode (BatchNorm1d) before anything changes.</summary>
+            private void EmitTrainingBatchCheck()
+            {
+                LayerPlan? strictest = _layers.OrderByDescending(l => l.MinimumTrainingBatch).FirstOrDefault();
+                if (strictest is null || strictest.MinimumTrainingBatch <= 1) return;
+                string message = $"Training needs at least {strictest.MinimumTrainingBatch} samples per batch: {strictest.Kind} '{strictest.Name}' normalises {strictest.Input} with the batch's statistics";
+                _w.Line($"if (batch < {strictest.MinimumTrainingBatch}) throw new global::System.ArgumentException({Literal.String(message)} + \", but the batch has \" + batch + \" sample.\", nameof(input));");
             }
 
             private void EmitBackwardBody()
@@ -467,53 +541,112 @@ namespace TensorForge.Generator.Emit
                     _w.Line("var parameters = _parameters.Span;");
                     _w.Line("var gradients = _gradients.Span;");
                 }
-                // Forward expressions in training mode, so backward reads exactly what ForwardTrain wrote.
-                var inputs = new string[_layers.Count];
-                var outputs = new string[_layers.Count];
-                string current = NetworkNames.Sliced("_input", _plan.Input.Size);
-                for (int i = 0; i < _layers.Count; i++)
+                if (HasBuffers) _w.Line(BuffersLocal);
+                // dLoss/d(storage node): the caller's spans, or locals over the gradient buffers once a reader has written them.
+                var gradient = new Dictionary<int, string> { [-1] = "inputGradient" };
+                int final = _flow.FinalStorage;
+                if (_flow.SeedsOutputGradient)
                 {
-                    inputs[i] = current;
-                    if (!_layers[i].AliasesInput(training: true)) current = NetworkNames.Sliced(NetworkNames.OutputField(i), _layers[i].Output.Size);
-                    outputs[i] = current;
+                    // The output is also read by layers: their gradients are added to the caller's.
+                    if (final < 0)
+                    {
+                        _w.Line("if (!inputGradient.IsEmpty) outputGradient.CopyTo(inputGradient);");
+                    }
+                    else
+                    {
+                        gradient[final] = $"gradient{final}";
+                        _w.Line($"var gradient{final} = {NetworkNames.Sliced(NetworkNames.OutputGradientField(final), _layers[final].Output.Size)};");
+                        _w.Line($"outputGradient.CopyTo(gradient{final});");
+                    }
                 }
-                string gradient = "outputGradient";
+                else if (final < 0)
+                {
+                    _w.Line("if (!inputGradient.IsEmpty) outputGradient.CopyTo(inputGradient);");
+                }
+                else
+                {
+                    gradient[final] = "outputGradient";
+                }
                 _w.Line();
+
                 for (int i = _layers.Count - 1; i >= 0; i--)
                 {
                     LayerPlan layer = _layers[i];
                     _w.Line(Header(layer));
-                    bool optional = i <= _firstParameterLayer;
-                    if (layer.AliasesInput(training: true))
+                    if (_flow.IsView(i))
                     {
-                        // A view passes the gradient through; only a leading view whose gradient nobody wrote directly copies it out.
-                        if (i == 0 && gradient != "inputGradient") _w.Line($"if (!inputGradient.IsEmpty) {gradient}.CopyTo(inputGradient);");
-                        else _w.Line("// (a view of its input: the gradient passes through)");
+                        _w.Line("// (a view of its input: the gradient passes through)");
                         _w.Line();
                         continue;
                     }
-                    bool direct = OnlyViewsUpTo(i);
-                    string? inputGradient = direct ? "inputGradient" : NetworkNames.Sliced(NetworkNames.OutputGradientField(i - 1), layer.Input.Size);
-                    string body = direct ? "inputGradient" : $"inputGradient{i}";
-                    if (!direct)
+                    if (!_flow.IsLive(i))
                     {
-                        if (optional) _w.Line($"var {body} = inputGradient.IsEmpty ? default({Span}) : {inputGradient};");
-                        else _w.Line($"var {body} = {inputGradient};");
+                        _w.Line("// (its output does not reach the network's output: no gradient flows through it)");
+                        if (layer.ParameterCount > 0)
+                        {
+                            _w.Line($"if (!accumulate) gradients.Slice({Literal.Int(layer.Parameters[0].Offset)}, {Literal.Int(layer.ParameterCount)}).Clear();");
+                        }
+                        _w.Line();
+                        continue;
                     }
-                    if (optional && layer.ParameterCount == 0)
+
+                    int slots = layer.Inputs.Count;
+                    var destinations = new string?[slots];
+                    var optional = new bool[slots];
+                    var additions = new List<(string Target, string Source, bool Optional)>();
+                    // Direct writers first: a temporary of the same layer adds into what they name.
+                    foreach (int k in Enumerable.Range(0, slots).OrderBy(k => _flow.WritesDirectly(i, k) ? 0 : 1))
+                    {
+                        int p = _flow.Storage(layer.Inputs[k]);
+                        optional[k] = _flow.Optional(p);
+                        string local = k == 0 ? $"inputGradient{i}" : $"secondGradient{i}";
+                        bool guard = optional[k];
+                        string Guarded(string field) => guard ? $"inputGradient.IsEmpty ? default({Span}) : {field}" : field;
+                        if (_flow.WritesDirectly(i, k))
+                        {
+                            if (p < 0)
+                            {
+                                destinations[k] = "inputGradient";
+                                continue;
+                            }
+                            _w.Line($"var {local} = {Guarded(NetworkNames.Sliced(NetworkNames.OutputGradientField(p), SizeOf(p)))};");
+                            destinations[k] = local;
+                            gradient[p] = local;
+                        }
+                        else
+                        {
+                            _w.Line($"var {local} = {Guarded(NetworkNames.Sliced(NetworkNames.InputGradientField(i, k), SizeOf(layer.Inputs[k])))};");
+                            destinations[k] = local;
+                            additions.Add((gradient[p], local, guard));
+                        }
+                    }
+
+                    bool onlyForCaller = layer.ParameterCount == 0 && optional.All(o => o);
+                    string input = TrainExpression(layer.Inputs[0]);
+                    string? second = slots > 1 ? TrainExpression(layer.Inputs[1]) : null;
+                    var context = new BackwardContext(i, input, TrainExpression(i), gradient[i], destinations[0], optional[0] && !onlyForCaller,
+                        second, slots > 1 ? destinations[1] : null, slots > 1 && optional[1] && !onlyForCaller);
+                    void Body()
+                    {
+                        layer.EmitBackward(_w, context);
+                        foreach ((string target, string source, bool opt) in additions)
+                        {
+                            string add = $"global::System.Numerics.Tensors.TensorPrimitives.Add({target}, {source}, {target});";
+                            if (opt && !onlyForCaller) _w.Line($"if (!inputGradient.IsEmpty) {add}");
+                            else _w.Line(add);
+                        }
+                    }
+                    if (onlyForCaller)
                     {
                         // Nothing before this layer learns: its backward only serves the caller's inputGradient.
-                        _w.Block("if (!inputGradient.IsEmpty)", () =>
-                            layer.EmitBackward(_w, new BackwardContext(i, inputs[i], outputs[i], gradient, body, inputGradientOptional: false)));
+                        _w.Block("if (!inputGradient.IsEmpty)", Body);
                     }
                     else
                     {
-                        layer.EmitBackward(_w, new BackwardContext(i, inputs[i], outputs[i], gradient, body, inputGradientOptional: optional));
+                        Body();
                     }
-                    gradient = body;
                     _w.Line();
                 }
-                if (_layers.Count == 0) _w.Line("if (!inputGradient.IsEmpty) outputGradient.CopyTo(inputGradient);");
             }
 
             /// <summary>"batch" or "batch * 5": rows of a [batch, …, classes] output.</summary>
@@ -529,6 +662,7 @@ namespace TensorForge.Generator.Emit
                 void Prologue()
                 {
                     _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText);");
+                    EmitTrainingBatchCheck();
                 }
 
                 void Epilogue(string lossCall)
@@ -615,6 +749,7 @@ namespace TensorForge.Generator.Emit
                     {
                         _w.Line($"{Runtime}.Guard.NotAliased(span, name, {field}.Span, {Literal.String("batch buffer (" + purpose + ")")});");
                     }
+                    if (HasWorkspace) _w.Line($"{Runtime}.Guard.NotAliased(span, name, _workspace.Span, \"kernel workspace\");");
                 });
                 _w.Line();
                 _w.Line("/// <summary>Rejects values that share memory with the network and, when <see cref=\"CheckFinite\"/> is on, NaN and infinities.</summary>");
@@ -630,6 +765,13 @@ namespace TensorForge.Generator.Emit
                     foreach ((string field, int perSample, string _) in Buffers())
                     {
                         _w.Line($"{field} = new {Runtime}.AlignedBuffer(checked(batch * {Literal.Int(perSample)}));");
+                    }
+                    if (HasWorkspace)
+                    {
+                        List<string> sizes = WorkspaceSizes;
+                        string max = sizes[0];
+                        foreach (string size in sizes.Skip(1)) max = $"global::System.Math.Max({max}, {size})";
+                        _w.Line($"_workspace = new {Runtime}.AlignedBuffer({max});");
                     }
                     _w.Line("_capacity = batch;");
                 });

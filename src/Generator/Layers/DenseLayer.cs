@@ -38,6 +38,8 @@ namespace TensorForge.Generator.Layers
 
         public override string Description => Activation == ActivationKind.None ? "Dense" : "Dense, " + Activation;
 
+        public override long MultiplyAccumulates => (long)InFeatures * Units;
+
         private ParameterTensor Weight => Parameters[0];
 
         private ParameterTensor? BiasTensor => HasBias ? Parameters[1] : null;

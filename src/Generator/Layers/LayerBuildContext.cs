@@ -15,6 +15,14 @@ namespace TensorForge.Generator.Layers
             Attribute = attribute; Name = name; Input = input; ParameterOffset = parameterOffset; NextKind = nextKind; Diagnostics = diagnostics;
         }
 
+        /// <summary>Where the input comes from, for messages: "input" or a layer's name.</summary>
+        public string InputName { get; init; } = "input";
+        /// <summary>The second input of an Add or Concat (null when it is invalid or absent) and where it comes from.</summary>
+        public Shape? SecondInput { get; init; }
+        public string SecondInputName { get; init; } = "";
+        /// <summary>Offset of this layer's first buffer in the network's buffer block.</summary>
+        public int BufferOffset { get; init; }
+
         public AttributeDeclaration Attribute { get; }
         public string Name { get; }
         public Shape? Input { get; }
@@ -66,6 +74,20 @@ namespace TensorForge.Generator.Layers
                 }
                 list.Add(new ParameterTensor(tensorName, shape, (int)offset));
                 offset += length;
+            }
+            return Helpers.EquatableArray.ToEquatableArray(list);
+        }
+
+        /// <summary>Buffer tensors laid out one after another from <see cref="BufferOffset"/>.</summary>
+        public Helpers.EquatableArray<BufferTensor> BufferTensors(params (string Name, Shape Shape, bool IsCounter)[] tensors)
+        {
+            int offset = BufferOffset;
+            var list = new List<BufferTensor>();
+            foreach ((string tensorName, Shape shape, bool counter) in tensors)
+            {
+                var tensor = new BufferTensor(tensorName, shape, offset, counter);
+                list.Add(tensor);
+                offset += tensor.StorageLength;
             }
             return Helpers.EquatableArray.ToEquatableArray(list);
         }

@@ -12,13 +12,49 @@ namespace TensorForge.Generator.Layers
         public int Length => Shape.Size;
     }
 
-    /// <summary>An extra per-sample buffer a layer keeps between forward and backward (pre-activations, dropout masks).</summary>
-    internal sealed record ScratchBuffer(string Suffix, int PerSample);
+    /// <summary>A tensor of a layer's state that is not trained (batch-norm running statistics): saved, loaded and cloned
+    /// with the parameters but outside <c>Parameters</c>/<c>Gradients</c>. <c>Offset</c> is in the buffer block that follows
+    /// the parameters. A counter is an int64 (PyTorch's <c>num_batches_tracked</c>) stored as raw bits in two float slots.</summary>
+    internal sealed record BufferTensor(string Name, Shape Shape, int Offset, bool IsCounter)
+    {
+        public int Length => Shape.Size;
+        public int StorageLength => IsCounter ? 2 * Length : Length;
+    }
+
+    /// <summary>An extra buffer a layer keeps between forward and backward (pre-activations, dropout masks): batch × PerSample
+    /// floats, or PerSample floats whatever the batch when <paramref name="Fixed"/> (per-channel batch statistics).</summary>
+    internal sealed record ScratchBuffer(string Suffix, int PerSample, bool Fixed = false);
 
     /// <summary>A planned layer: shapes, parameters and how to emit its blocks. One derived record per layer kind, in its own file.</summary>
     internal abstract record LayerPlan(string Kind, string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters)
     {
         public int ParameterCount => Parameters.Sum(p => p.Length);
+
+        /// <summary>The nodes this layer reads, in order: the previous layer or its <c>From</c>, then the layer an Add or Concat
+        /// names. A node is a layer's index in the plan; -1 is the network's input.</summary>
+        public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;
+
+        /// <summary>The layer's non-trained state (running statistics), in PyTorch's state_dict order.</summary>
+        public EquatableArray<BufferTensor> Buffers { get; init; } = EquatableArray<BufferTensor>.Empty;
+
+        public int BufferStorage => Buffers.Sum(b => b.StorageLength);
+
+        /// <summary>The smallest batch training mode accepts (BatchNorm1d needs two samples to have a variance); checked before
+        /// anything changes.</summary>
+        public virtual int MinimumTrainingBatch => 1;
+
+        /// <summary>Multiply-accumulates per sample in the forward pass (the summary's MACs column).</summary>
+        public virtual long MultiplyAccumulates => 0;
+
+        /// <summary>Floats of the network's shared kernel workspace this layer (at <paramref name="index"/>) needs, as a C#
+        /// expression of <c>batch</c>, or null.</summary>
+        public virtual string? WorkspaceSize(int index) => null;
+
+        /// <summary>Writes static readonly fields the layer's calls use (kernel geometries); <paramref name="index"/> names them.</summary>
+        public virtual void EmitStaticFields(SourceWriter writer, int index) { }
+
+        /// <summary>Writes the initial values of the buffers (uses local <c>buffers</c>); they start at zero otherwise.</summary>
+        public virtual void EmitBufferInitialization(SourceWriter writer) { }
 
         /// <summary>"Dense, ReLU" — the kind column of the summary table.</summary>
         public virtual string Description => Kind;
@@ -37,19 +73,27 @@ namespace TensorForge.Generator.Layers
 
         /// <summary><c>parameters.Slice(offset, length)</c> for a tensor.</summary>
         protected static string Slice(string block, ParameterTensor tensor) => $"{block}.Slice({Literal.Int(tensor.Offset)}, {Literal.Int(tensor.Length)})";
+
+        /// <summary><c>buffers.Slice(offset, storage)</c> for a buffer tensor (local <c>buffers</c>: the block after the parameters).</summary>
+        protected static string Slice(BufferTensor tensor) => $"buffers.Slice({Literal.Int(tensor.Offset)}, {Literal.Int(tensor.StorageLength)})";
     }
 
     /// <summary>Expressions a layer's forward block reads and writes. Spans are already sliced to the batch.</summary>
     internal sealed class ForwardContext
     {
-        public ForwardContext(int index, string input, string output, bool training)
+        public ForwardContext(int index, string input, string output, bool training, string? secondInput = null)
         {
-            Index = index; Input = input; Output = output; Training = training;
+            Index = index; Input = input; Output = output; Training = training; SecondInput = secondInput;
         }
 
         public int Index { get; }
         /// <summary>A ReadOnlySpan&lt;float&gt; expression of batch × input elements.</summary>
         public string Input { get; }
+        /// <summary>The second input of an Add or Concat (batch × its size), else null.</summary>
+        public string? SecondInput { get; }
+        /// <summary>The network's shared kernel workspace (see <see cref="LayerPlan.WorkspaceSize"/>).</summary>
+        public string Workspace => "_workspace.Span";
+        public string Static(string suffix) => NetworkNames.Static(Index, suffix);
         /// <summary>A Span&lt;float&gt; expression of batch × output elements.</summary>
         public string Output { get; }
         public bool Training { get; }
@@ -59,9 +103,27 @@ namespace TensorForge.Generator.Layers
     /// <summary>Expressions a layer's backward block reads and writes.</summary>
     internal sealed class BackwardContext
     {
-        public BackwardContext(int index, string input, string output, string outputGradient, string? inputGradient, bool inputGradientOptional)
+        public BackwardContext(int index, string input, string output, string outputGradient, string? inputGradient, bool inputGradientOptional,
+            string? secondInput = null, string? secondInputGradient = null, bool secondInputGradientOptional = false)
         {
             Index = index; Input = input; Output = output; OutputGradient = outputGradient; InputGradient = inputGradient; InputGradientOptional = inputGradientOptional;
+            SecondInput = secondInput; SecondInputGradient = secondInputGradient; SecondInputGradientOptional = secondInputGradientOptional;
+        }
+
+        /// <summary>The second input of an Add or Concat, as the forward pass saw it.</summary>
+        public string? SecondInput { get; }
+        /// <summary>Where dLoss/d(second input) goes (overwritten), or null when nobody needs it.</summary>
+        public string? SecondInputGradient { get; }
+        public bool SecondInputGradientOptional { get; }
+        public string Workspace => "_workspace.Span";
+        public string Static(string suffix) => NetworkNames.Static(Index, suffix);
+
+        /// <summary>Writes the second input's gradient statements, guarded when the caller may not want them, or nothing.</summary>
+        public void EmitSecondInputGradient(SourceWriter writer, params string[] statements)
+        {
+            if (SecondInputGradient is null) return;
+            if (SecondInputGradientOptional) writer.Block("if (!inputGradient.IsEmpty)", () => { foreach (string s in statements) writer.Line(s); });
+            else foreach (string s in statements) writer.Line(s);
         }
 
         public int Index { get; }
@@ -106,9 +168,15 @@ namespace TensorForge.Generator.Layers
 
         public static string ScratchField(int index, ScratchBuffer buffer) => $"_layer{index}{buffer.Suffix}";
 
+        /// <summary>The temporary dLoss/d(input <paramref name="slot"/>) of a layer whose input also feeds later layers (added to theirs).</summary>
+        public static string InputGradientField(int index, int slot) => slot == 0 ? $"_layer{index}InputGradient" : $"_layer{index}SecondInputGradient";
+
+        public static string Static(int index, string suffix) => $"s_layer{index}{suffix}";
+
         /// <summary>A batch-sized slice of a buffer field.</summary>
         public static string Sliced(string field, int perSample) => $"{field}.Span.Slice(0, batch * {Literal.Int(perSample)})";
 
-        public static string Scratch(int index, ScratchBuffer buffer) => Sliced(ScratchField(index, buffer), buffer.PerSample);
+        public static string Scratch(int index, ScratchBuffer buffer)
+            => buffer.Fixed ? $"{ScratchField(index, buffer)}.Span" : Sliced(ScratchField(index, buffer), buffer.PerSample);
     }
 }

@@ -20,6 +20,13 @@ namespace TensorForge.Generator.Layers
             ["Tanh"] = ActivationLayer.For(ActivationKind.Tanh),
             ["Gelu"] = ActivationLayer.For(ActivationKind.Gelu),
             ["Softmax"] = SoftmaxLayer.Create,
+            ["Conv2D"] = Conv2DLayer.Create,
+            ["MaxPool2D"] = MaxPool2DLayer.Create,
+            ["AvgPool2D"] = AvgPool2DLayer.Create,
+            ["GlobalAvgPool"] = GlobalAvgPoolLayer.Create,
+            ["BatchNorm"] = BatchNormLayer.Create,
+            ["Add"] = AddLayer.Create,
+            ["Concat"] = ConcatLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);

@@ -15,8 +15,43 @@ namespace TensorForge.Generator.Parsing
     {
         public const string Namespace = "TensorForge";
         public const string NetworkAttributeName = "TensorForge.NetworkAttribute";
+        public const string BlockAttributeName = "TensorForge.BlockAttribute";
 
-        public static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+        /// <summary>How a [Use(typeof(T))] argument names its block, and the key of <see cref="BlockDeclaration.TypeName"/>.</summary>
+        public static string BlockTypeName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+        /// <summary>A class marked [Block]: its declaration (the [Block] attribute in the place of [Network]) under its type name.</summary>
+        public static BlockDeclaration? ParseBlock(INamedTypeSymbol type, CancellationToken cancellationToken)
+            => Parse(type, cancellationToken, "Block") is { } declaration ? new BlockDeclaration(BlockTypeName(type), declaration) : null;
+
+        /// <summary>Every block <paramref name="type"/> uses, directly or through other blocks, that is a [Block] class declared in
+        /// source (the analyzer's view; the generator collects all [Block] classes of the compilation instead).</summary>
+        public static EquatableArray<BlockDeclaration> ParseBlocksUsedBy(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            var found = new Dictionary<string, BlockDeclaration>();
+            var pending = new Stack<INamedTypeSymbol>();
+            pending.Push(type);
+            while (pending.Count > 0 && found.Count < 256)
+            {
+                INamedTypeSymbol current = pending.Pop();
+                foreach (AttributeData attribute in current.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() != "TensorForge.UseAttribute" || attribute.ConstructorArguments.Length != 1) continue;
+                    if (attribute.ConstructorArguments[0].Value is not INamedTypeSymbol block || found.ContainsKey(BlockTypeName(block))) continue;
+                    if (block.DeclaringSyntaxReferences.Length == 0) continue;
+                    if (ParseBlock(block, cancellationToken) is { } parsed)
+                    {
+                        found[parsed.TypeName] = parsed;
+                        pending.Push(block);
+                    }
+                }
+            }
+            return found.Values.OrderBy(b => b.TypeName, System.StringComparer.Ordinal).ToEquatableArray();
+        }
+
+        public static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken) => Parse(type, cancellationToken, "Network");
+
+        private static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken, string marker)
         {
             AttributeData? network = null;
             var attributes = new List<AttributeDeclaration>();
@@ -30,8 +65,9 @@ namespace TensorForge.Generator.Parsing
                 if (attribute.AttributeConstructor is null) continue; // the compiler reports the bad attribute itself
                 string kind = attributeClass.Name.EndsWith("Attribute") ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : attributeClass.Name;
                 AttributeDeclaration declaration = ParseAttribute(kind, attribute, parts, cancellationToken);
-                if (kind == "Network")
+                if (kind == "Network" || kind == "Block")
                 {
+                    if (kind != marker) continue;
                     if (network is null) network = attribute;
                     attributes.Insert(0, declaration);
                     continue;
@@ -107,6 +143,11 @@ namespace TensorForge.Generator.Parsing
         private static ArgumentValue ToArgument(string name, TypedConstant constant, Location? location)
         {
             LocationInfo? where = LocationInfo.From(location);
+            if (constant.Kind == TypedConstantKind.Type)
+            {
+                string? typeName = constant.Value is ITypeSymbol type ? BlockTypeName(type) : null;
+                return new ArgumentValue(name, typeName is null ? ArgumentKind.Null : ArgumentKind.Type, 0, typeName, EquatableArray<int>.Empty, where);
+            }
             if (constant.Kind == TypedConstantKind.Array)
             {
                 ImmutableArray<int> values = constant.IsNull ? ImmutableArray<int>.Empty

@@ -57,7 +57,10 @@ namespace TensorForge.Generator.Parsing
         public LocationInfo? LocationOf(string name) => Find(name)?.Location ?? Location;
     }
 
-    internal enum ArgumentKind { Null, Number, Boolean, String, IntArray }
+    internal enum ArgumentKind { Null, Number, Boolean, String, IntArray, Type }
+
+    /// <summary>A class marked [Block], under the name a [Use(typeof(…))] argument gives it.</summary>
+    internal sealed record BlockDeclaration(string TypeName, NetworkDeclaration Declaration);
 
     /// <summary>One constructor or named argument. <c>Name</c> is the constructor parameter's or property's name;
     /// look-ups ignore case, so "units" and "Units" meet.</summary>

@@ -27,6 +27,9 @@ namespace TensorForge.Generator.Shapes
         SchedulePlan? Schedule)
     {
         public bool IsTrainable => Optimizer is not null;
+
+        /// <summary>Floats of the buffer block (running statistics) that follows the parameters in the state block.</summary>
+        public int BufferCount { get; init; }
     }
 
     /// <summary>The plan and the diagnostics found while making it.</summary>

@@ -16,7 +16,12 @@ namespace TensorForge.Generator.Shapes
         // \z, not $: "$" also matches before a final "\n", which let "fc1\n" through into generated comments and code.
         private static readonly Regex ValidName = new Regex(@"^[A-Za-z0-9_.\-]{1,128}\z", RegexOptions.CultureInvariant);
 
-        public static PlanResult Infer(NetworkDeclaration declaration)
+        public static bool IsValidName(string name) => ValidName.IsMatch(name);
+
+        public static PlanResult Infer(NetworkDeclaration declaration) => Infer(declaration, EquatableArray<BlockDeclaration>.Empty);
+
+        /// <summary>The plan of <paramref name="declaration"/>, with its [Use] attributes resolved in <paramref name="blocks"/>.</summary>
+        public static PlanResult Infer(NetworkDeclaration declaration, EquatableArray<BlockDeclaration> blocks)
         {
             var diagnostics = new List<DiagnosticInfo>();
             string network = declaration.DisplayName;
@@ -73,9 +78,8 @@ namespace TensorForge.Generator.Shapes
                 trainingValid = false;
             }
 
-            // Layers: [Input] first and once, all on one partial declaration, then each layer in order.
-            List<AttributeDeclaration> layerAttributes = declaration.Attributes
-                .Where(a => a.Kind == "Input" || LayerRegistry.TryGet(a.Kind, out _)).ToList();
+            // Layers: [Input] first and once, all on one partial declaration, then each layer in order, blocks inlined.
+            List<AttributeDeclaration> layerAttributes = declaration.Attributes.Where(a => BlockExpansion.IsLayerKind(a.Kind)).ToList();
             bool layersValid = true;
             if (layerAttributes.Count > 0)
             {
@@ -87,60 +91,15 @@ namespace TensorForge.Generator.Shapes
                     layersValid = false;
                 }
             }
-
-            Shape? current = null;
-            Shape input = Shape.Of();
-            bool seenInput = false;
-            var layers = new List<LayerPlan>();
-            var names = new HashSet<string>();
-            var kindCounts = new Dictionary<string, int>();
-            long offset = 0;
-            for (int i = 0; i < layerAttributes.Count; i++)
-            {
-                AttributeDeclaration attribute = layerAttributes[i];
-                if (attribute.Kind == "Input")
-                {
-                    if (seenInput)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateInput, attribute.Location, network));
-                        layersValid = false;
-                        continue;
-                    }
-                    seenInput = true;
-                    if (i > 0)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputNotFirst, attribute.Location, network, layerAttributes[i - 1].Kind));
-                        layersValid = false;
-                    }
-                    Shape? parsed = ParseInput(attribute, diagnostics);
-                    if (parsed is null) { layersValid = false; continue; }
-                    input = parsed;
-                    if (i == 0) current = parsed;
-                    continue;
-                }
-
-                string name = LayerName(attribute, kindCounts, names, network, diagnostics, ref layersValid);
-                string? next = i + 1 < layerAttributes.Count ? layerAttributes[i + 1].Kind : null;
-                LayerRegistry.TryGet(attribute.Kind, out LayerBuilder builder);
-                var context = new LayerBuildContext(attribute, name, current, (int)System.Math.Min(offset, int.MaxValue), next, diagnostics);
-                LayerPlan? layer = builder(context);
-                if (layer is null)
-                {
-                    layersValid = false;
-                    current = null; // later layers still check their own arguments
-                    continue;
-                }
-                if (layer.Output.LongSize > int.MaxValue)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, attribute.Location, $"The output of {context.Describe}", LayerBuildContext.Literal(layer.Output.LongSize)));
-                    layersValid = false;
-                    current = null;
-                    continue;
-                }
-                layers.Add(layer);
-                offset += layer.ParameterCount;
-                current = layer.Output;
-            }
+            var blockLibrary = new Dictionary<string, BlockDeclaration>(System.StringComparer.Ordinal);
+            foreach (BlockDeclaration block in blocks) blockLibrary[block.TypeName] = block;
+            List<LayerEntry> entries = BlockExpansion.Expand(layerAttributes, blockLibrary, network, diagnostics, ref layersValid);
+            var graph = new LayerGraphBuilder(network, diagnostics);
+            graph.Build(entries, ref layersValid);
+            bool seenInput = graph.SeenInput;
+            Shape input = graph.InputShape;
+            List<LayerPlan> layers = graph.Layers;
+            long offset = graph.ParameterCount;
             if (!seenInput)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, declaration.Network.Location, network));
@@ -155,8 +114,12 @@ namespace TensorForge.Generator.Shapes
                 declaration.ContainingTypes, network, canEmit, valid,
                 valid ? input : Shape.Of(), valid ? output : Shape.Of(),
                 valid ? layers.ToEquatableArray() : EquatableArray<LayerPlan>.Empty,
-                valid ? (int)offset : 0, loss, seed, valid ? optimizer : null, valid ? schedule : null);
-            return new PlanResult(plan, diagnostics.ToEquatableArray());
+                valid ? (int)offset : 0, loss, seed, valid ? optimizer : null, valid ? schedule : null)
+            {
+                BufferCount = valid ? graph.BufferStorage : 0,
+            };
+            // A block used several times repeats its errors at the same use site only once.
+            return new PlanResult(plan, diagnostics.Distinct().ToEquatableArray());
         }
 
         /// <summary>The one attribute of a family (optimizers, schedules) and its plan; a second one is reported with
@@ -182,7 +145,7 @@ namespace TensorForge.Generator.Shapes
             return (first, result);
         }
 
-        private static Shape? ParseInput(AttributeDeclaration attribute, List<DiagnosticInfo> diagnostics)
+        internal static Shape? ParseInput(AttributeDeclaration attribute, List<DiagnosticInfo> diagnostics)
         {
             ArgumentValue? argument = attribute.Find("shape");
             EquatableArray<int> dimensions = argument?.Ints ?? EquatableArray<int>.Empty;
@@ -205,27 +168,6 @@ namespace TensorForge.Generator.Shapes
                 return null;
             }
             return shape;
-        }
-
-        private static string LayerName(AttributeDeclaration attribute, Dictionary<string, int> kindCounts, HashSet<string> names,
-            string network, List<DiagnosticInfo> diagnostics, ref bool valid)
-        {
-            kindCounts.TryGetValue(attribute.Kind, out int count);
-            kindCounts[attribute.Kind] = ++count;
-            string? explicitName = attribute.GetString("Name");
-            string name = explicitName ?? attribute.Kind.ToLowerInvariant() + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (explicitName is not null && !ValidName.IsMatch(explicitName))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, attribute.LocationOf("Name"), explicitName));
-                valid = false;
-                return name;
-            }
-            if (!names.Add(name))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, attribute.LocationOf("Name"), name, network));
-                valid = false;
-            }
-            return name;
         }
 
         private static void CheckLoss(NetworkDeclaration declaration, LossKind loss, List<LayerPlan> layers, Shape output, List<DiagnosticInfo> diagnostics, ref bool valid)

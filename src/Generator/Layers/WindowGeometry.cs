@@ -1,0 +1,37 @@
+using System.Globalization;
+using TensorForge.Generator.Diagnostics;
+using TensorForge.Generator.Shapes;
+
+namespace TensorForge.Generator.Layers
+{
+    /// <summary>The output-size rule shared by convolution and pooling (PyTorch's, floor mode):
+    /// out = ⌊(in + before + after − dilation·(kernel − 1) − 1)/stride⌋ + 1, reported with its arithmetic when it is below 1.</summary>
+    internal static class WindowGeometry
+    {
+        /// <summary>The output size along one axis, or null after reporting TF1005 ("rows" or "columns").</summary>
+        public static int? OutputSize(LayerBuildContext context, string axis, int input, int before, int after, int kernel, int stride, int dilation)
+        {
+            long numerator = (long)input + before + after - (long)dilation * (kernel - 1) - 1;
+            long output = (numerator >= 0 ? numerator / stride : -((-numerator + stride - 1) / stride)) + 1;
+            if (output >= 1 && output <= int.MaxValue) return (int)output;
+            string padding = before == after ? $"2·{I(before)}" : $"{I(before)} + {I(after)}";
+            string window = dilation == 1 ? $"− {I(kernel)}" : $"− {I(dilation)}·({I(kernel)} − 1) − 1";
+            string arithmetic = dilation == 1
+                ? $"({I(input)} + {padding} {window})/{I(stride)} + 1"
+                : $"({I(input)} + {padding} {window})/{I(stride)} + 1";
+            context.Report(DiagnosticDescriptors.NoOutput, context.Attribute.Location, context.Describe, axis, arithmetic, output.ToString(CultureInfo.InvariantCulture),
+                dilation == 1 ? $"{I(kernel)}-wide" : $"{I(kernel)}-wide (dilated to {I(dilation * (kernel - 1) + 1)})");
+            return null;
+        }
+
+        /// <summary>Reports TF1012 unless the input is an image [C, H, W].</summary>
+        public static bool RequireImage(LayerBuildContext context, Shape input)
+        {
+            if (input.Rank == 3) return true;
+            context.Report(DiagnosticDescriptors.NeedsImage, context.Attribute.Location, context.Describe, input);
+            return false;
+        }
+
+        private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

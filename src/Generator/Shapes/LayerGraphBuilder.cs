@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using System.Linq;
+using TensorForge.Generator.Diagnostics;
+using TensorForge.Generator.Helpers;
+using TensorForge.Generator.Layers;
+using TensorForge.Generator.Parsing;
+
+namespace TensorForge.Generator.Shapes
+{
+    /// <summary>Plans the layers of an expanded network as a graph: each layer reads the node its <c>From</c> names (else
+    /// the previous one) and, for Add and Concat, a second node; nodes are layer indices in declaration order and -1 is the
+    /// network's input. A reference to an unknown, later or own name is reported; a layer whose input is invalid still
+    /// checks its own arguments but reports nothing about shapes (no cascade).</summary>
+    internal sealed class LayerGraphBuilder
+    {
+        private const int InvalidNode = -2;
+
+        private readonly string _network;
+        private readonly List<DiagnosticInfo> _diagnostics;
+        private readonly Dictionary<string, int> _nodes = new Dictionary<string, int>(System.StringComparer.Ordinal);
+
+        public LayerGraphBuilder(string network, List<DiagnosticInfo> diagnostics)
+        {
+            _network = network; _diagnostics = diagnostics;
+        }
+
+        public List<LayerPlan> Layers { get; } = new List<LayerPlan>();
+        public bool SeenInput { get; private set; }
+        public Shape InputShape { get; private set; } = Shape.Of();
+        public long ParameterCount { get; private set; }
+        public int BufferStorage { get; private set; }
+
+        public void Build(List<LayerEntry> entries, ref bool valid)
+        {
+            _nodes["input"] = InvalidNode; // until a valid [Input] comes first
+            var allNames = new HashSet<string>(entries.Where(e => e.Kind is EntryKind.Layer or EntryKind.Alias or EntryKind.Invalid).Select(e => e.Name), System.StringComparer.Ordinal);
+            for (int i = 0; i < entries.Count; i++)
+            {
+                LayerEntry entry = entries[i];
+                switch (entry.Kind)
+                {
+                    case EntryKind.Input:
+                        BuildInput(entries, i, ref valid);
+                        continue;
+                    case EntryKind.BlockInputCheck:
+                        CheckBlockInput(entry, ref valid);
+                        continue;
+                    case EntryKind.Alias:
+                        _nodes[entry.Name] = _nodes.TryGetValue(entry.InputName, out int target) ? target : InvalidNode;
+                        continue;
+                    case EntryKind.Invalid:
+                        _nodes[entry.Name] = InvalidNode;
+                        valid = false;
+                        continue;
+                }
+
+                (int inputNode, Shape? input) = Resolve(entry, entry.InputName, entry.InputWritten, "From", allNames, ref valid);
+                int secondNode = InvalidNode;
+                Shape? second = null;
+                if (entry.OtherName is not null)
+                {
+                    (secondNode, second) = Resolve(entry, entry.OtherName, entry.OtherWritten, "other", allNames, ref valid);
+                }
+                string? next = entries.Skip(i + 1).FirstOrDefault(e => e.Kind == EntryKind.Layer)?.Attribute.Kind;
+                LayerRegistry.TryGet(entry.Attribute.Kind, out LayerBuilder builder);
+                var context = new LayerBuildContext(entry.Attribute, entry.Name, input, (int)System.Math.Min(ParameterCount, int.MaxValue), next, _diagnostics)
+                {
+                    InputName = NodeName(entry.InputName),
+                    SecondInput = second,
+                    SecondInputName = entry.OtherName is null ? "" : NodeName(entry.OtherName),
+                    BufferOffset = BufferStorage,
+                };
+                // An Add or Concat whose second input is invalid only checks its arguments.
+                LayerPlan? layer = entry.OtherName is not null && second is null
+                    ? builder(new LayerBuildContext(entry.Attribute, entry.Name, null, context.ParameterOffset, next, _diagnostics))
+                    : builder(context);
+                if (layer is not null && layer.Output.LongSize > int.MaxValue)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, entry.Attribute.Location, $"The output of {context.Describe}", LayerBuildContext.Literal(layer.Output.LongSize)));
+                    layer = null;
+                }
+                if (layer is null || input is null || (entry.OtherName is not null && second is null))
+                {
+                    valid = false;
+                    _nodes[entry.Name] = InvalidNode; // later layers still check their own arguments
+                    continue;
+                }
+                int[] inputs = entry.OtherName is null ? new[] { inputNode } : new[] { inputNode, secondNode };
+                Layers.Add(layer with { Inputs = inputs.ToEquatableArray() });
+                _nodes[entry.Name] = Layers.Count - 1;
+                ParameterCount += layer.ParameterCount;
+                BufferStorage += layer.BufferStorage;
+            }
+        }
+
+        private void BuildInput(List<LayerEntry> entries, int index, ref bool valid)
+        {
+            AttributeDeclaration attribute = entries[index].Attribute;
+            if (SeenInput)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateInput, attribute.Location, _network));
+                valid = false;
+                return;
+            }
+            SeenInput = true;
+            if (index > 0)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputNotFirst, attribute.Location, _network, entries[index - 1].Attribute.Kind));
+                valid = false;
+            }
+            Shape? parsed = ShapeInference.ParseInput(attribute, _diagnostics);
+            if (parsed is null) { valid = false; return; }
+            InputShape = parsed;
+            if (index == 0) _nodes["input"] = -1;
+        }
+
+        private void CheckBlockInput(LayerEntry entry, ref bool valid)
+        {
+            var scratch = new List<DiagnosticInfo>();
+            Shape? expected = ShapeInference.ParseInput(entry.Attribute, scratch);
+            if (expected is null)
+            {
+                _diagnostics.AddRange(scratch);
+                valid = false;
+                return;
+            }
+            Shape? actual = ShapeOf(_nodes.TryGetValue(entry.InputName, out int node) ? node : InvalidNode);
+            if (actual is not null && !actual.Equals(expected))
+            {
+                string use = entry.Name.Substring(0, entry.Name.Length - ".input".Length);
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BlockInputMismatch, entry.Attribute.Location, entry.BlockName, use, expected, actual, NodeName(entry.InputName)));
+                valid = false;
+            }
+        }
+
+        private (int Node, Shape? Shape) Resolve(LayerEntry entry, string name, string? written, string argument, HashSet<string> allNames, ref bool valid)
+        {
+            if (_nodes.TryGetValue(name, out int node)) return (node, ShapeOf(node));
+            // Only a written name can be wrong; the implicit previous layer and "input" always exist.
+            if (written is null || written == "input") return (InvalidNode, null);
+            string reason = name == entry.Name ? "which is the layer itself"
+                : allNames.Contains(name) ? "which comes later; a layer can only read earlier layers (the declaration order is the order of evaluation)"
+                : $"which is not a layer of {entry.Scope}; earlier layers are {string.Join(", ", entry.EarlierNames.Take(12).Select(n => "'" + n + "'"))}";
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, entry.Attribute.LocationOf(argument),
+                argument == "other" ? "The name" : "From", $"{entry.Attribute.Kind} '{entry.Name}'", written, reason));
+            valid = false;
+            return (InvalidNode, null);
+        }
+
+        private Shape? ShapeOf(int node) => node == -1 ? InputShape : node >= 0 ? Layers[node].Output : null;
+
+        /// <summary>The name of a node for messages: a block use's alias reads as the use.</summary>
+        private static string NodeName(string name) => name;
+    }
+}
