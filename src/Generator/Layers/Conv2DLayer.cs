@@ -51,7 +51,8 @@ namespace TensorForge.Generator.Layers
             (int top, int bottom) = Pads(mode, padding, dilation, kernelHeight);
             (int left, int right) = Pads(mode, padding, dilation, kernelWidth);
             int? outHeight = WindowGeometry.OutputSize(context, "rows", height, top, bottom, kernelHeight, stride, dilation);
-            int? outWidth = WindowGeometry.OutputSize(context, "columns", width, left, right, kernelWidth, stride, dilation);
+            // One message per layer: the columns are only checked once the rows fit.
+            int? outWidth = outHeight is null ? null : WindowGeometry.OutputSize(context, "columns", width, left, right, kernelWidth, stride, dilation);
             if (outHeight is null || outWidth is null) return null;
 
             var weightShape = Shape.Of(outChannels, inChannels / groups, kernelHeight, kernelWidth);

@@ -21,7 +21,7 @@ namespace TensorForge.Generator.Layers
             if (!valid || context.Input is null || !WindowGeometry.RequireImage(context, context.Input)) return null;
             if (stride == 0) stride = kernel;
             int? height = WindowGeometry.OutputSize(context, "rows", context.Input.Dimensions[1], padding, padding, kernel, stride, 1);
-            int? width = WindowGeometry.OutputSize(context, "columns", context.Input.Dimensions[2], padding, padding, kernel, stride, 1);
+            int? width = height is null ? null : WindowGeometry.OutputSize(context, "columns", context.Input.Dimensions[2], padding, padding, kernel, stride, 1);
             if (height is null || width is null) return null;
             return (Shape.Of(context.Input.Dimensions[0], height.Value, width.Value), kernel, stride, padding);
         }
