@@ -8,6 +8,10 @@ using TensorForge.Data;
 
 namespace TensorForge.Training
 {
+    /// <summary>Changes a training batch in place before its step (data augmentation): <paramref name="inputs"/> holds
+    /// <paramref name="count"/> samples; <paramref name="random"/> is seeded per epoch from <see cref="TrainerOptions.Seed"/>.</summary>
+    public delegate void BatchTransform(Span<float> inputs, int count, ref SeededRandom random);
+
     /// <summary>Options of <see cref="Trainer.Fit"/>.</summary>
     public sealed class TrainerOptions
     {
@@ -31,12 +35,22 @@ namespace TensorForge.Training
         /// <summary>When true and <see cref="CheckpointPath"/> has been written during this <see cref="Trainer.Fit"/>, a blow-up
         /// reloads that checkpoint (the parameters at the end of the last complete epoch) instead of the last good parameters.</summary>
         public bool RestoreCheckpointOnDivergence { get; set; }
+
+        /// <summary>Applied to every training batch after it is copied from the dataset (e.g. <see cref="Data.Augmentation.RandomShift"/>);
+        /// its random numbers come from <c>new SeededRandom(~(Seed + epoch))</c>, so a run is reproducible. Default none.</summary>
+        public BatchTransform? Augment { get; set; }
+
+        /// <summary>Whether to measure the accuracy on the whole training set after every epoch (default true). Off, the
+        /// epoch's <see cref="EpochResult.TrainAccuracy"/> is NaN and the progress line omits it — an epoch is then only
+        /// training and the test pass.</summary>
+        public bool EvaluateTrainingSet { get; set; } = true;
     }
 
     /// <summary>The metrics of one epoch.</summary>
     /// <param name="Epoch">The epoch number, from 1.</param>
     /// <param name="Loss">The mean training loss over the epoch's samples (each batch's mean loss weighted by its size).</param>
-    /// <param name="TrainAccuracy">Accuracy on the whole training set after the epoch (inference mode).</param>
+    /// <param name="TrainAccuracy">Accuracy on the whole training set after the epoch (inference mode); NaN when
+    /// <see cref="TrainerOptions.EvaluateTrainingSet"/> is off.</param>
     /// <param name="TestAccuracy">Accuracy on the test set after the epoch, or null without one.</param>
     /// <param name="SamplesPerSecond">Training throughput (the training steps only, not the evaluation).</param>
     /// <param name="Elapsed">Wall time of the epoch, evaluation included.</param>
@@ -91,6 +105,7 @@ namespace TensorForge.Training
             {
                 var epochClock = Stopwatch.StartNew();
                 Order(order, options.Shuffle, options.Seed + (long)epoch);
+                var augmentRandom = new SeededRandom(~(options.Seed + (long)epoch));
                 double lossSum = 0;
                 for (int step = 0; step < stepsPerEpoch; step++)
                 {
@@ -102,6 +117,7 @@ namespace TensorForge.Training
                         train.Sample(sample).CopyTo(batchInputs.AsSpan(i * sampleSize, sampleSize));
                         batchLabels[i] = train.Labels[sample];
                     }
+                    options.Augment?.Invoke(batchInputs.AsSpan(0, count * sampleSize), count, ref augmentRandom);
                     if (options.KeepLastGoodParameters)
                     {
                         (beforeStep, beforePreviousStep) = (beforePreviousStep, beforeStep);
@@ -126,7 +142,7 @@ namespace TensorForge.Training
                     checkpointWritten = true;
                 }
 
-                float trainAccuracy = Evaluate(network, train, EvaluationBatchSize(batchSize));
+                float trainAccuracy = options.EvaluateTrainingSet ? Evaluate(network, train, EvaluationBatchSize(batchSize)) : float.NaN;
                 float? testAccuracy = test is null || test.Count == 0 ? null : Evaluate(network, test, EvaluationBatchSize(batchSize));
                 var result = new EpochResult(epoch, (float)(lossSum / train.Count), trainAccuracy, testAccuracy,
                     train.Count / Math.Max(trainingTime.TotalSeconds, 1e-9), epochClock.Elapsed);
@@ -235,7 +251,8 @@ namespace TensorForge.Training
             var line = new System.Text.StringBuilder();
             line.Append("epoch ").Append(result.Epoch.ToString(invariant).PadLeft(total.Length)).Append('/').Append(total);
             line.Append("  loss ").Append(result.Loss.ToString("F4", invariant));
-            line.Append("  train ").Append((result.TrainAccuracy * 100).ToString("F2", invariant)).Append('%');
+            if (!float.IsNaN(result.TrainAccuracy))
+                line.Append("  train ").Append((result.TrainAccuracy * 100).ToString("F2", invariant)).Append('%');
             if (result.TestAccuracy is float test)
                 line.Append("  test ").Append((test * 100).ToString("F2", invariant)).Append('%');
             line.Append("  ").Append(result.SamplesPerSecond.ToString("N0", invariant)).Append(" samples/s");
