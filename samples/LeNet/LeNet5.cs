@@ -1,0 +1,17 @@
+namespace TensorForge.Samples
+{
+    /// <summary>LeNet-5 (LeCun et al. 1998) as it is usually written today: two 5×5 convolutions with ReLU and 2×2 max
+    /// pooling, then three dense layers. 61,706 parameters; PyTorch names conv1.weight [6, 1, 5, 5] … fc3.bias [10].</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 42)]
+    [Input(1, 28, 28)]
+    [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU, Name = "conv1")]
+    [MaxPool2D(2, Name = "pool1")]
+    [Conv2D(16, 5, Activation = Activation.ReLU, Name = "conv2")]
+    [MaxPool2D(2, Name = "pool2")]
+    [Flatten]
+    [Dense(120, Activation = Activation.ReLU, Name = "fc1")]
+    [Dense(84, Activation = Activation.ReLU, Name = "fc2")]
+    [Dense(10, Name = "fc3")]
+    [Adam(LearningRate = 1e-3f)]
+    public partial class LeNet5;
+}
