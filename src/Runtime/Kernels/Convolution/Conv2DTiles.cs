@@ -1,0 +1,392 @@
+using System;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace TensorForge.Kernels
+{
+    /// <summary>The three convolution passes, one tile at a time, over <see cref="ConvGrid"/> images and
+    /// <see cref="ConvGemm"/>. A tile is independent work: its own output elements, summed in an order that depends only
+    /// on the geometry (the depth blocks below), so any split of the work into tiles gives the same bits.</summary>
+    internal static unsafe class Conv2DTiles
+    {
+        /// <summary>Deepest block of the forward sum over (channel, ky, kx). 3×3 × 64 channels (576) is one block.</summary>
+        private const int ForwardDepth = 640;
+        /// <summary>Deepest block of the input-gradient sum over output channels.</summary>
+        private const int BackwardInputDepth = 512;
+        /// <summary>Deepest block of the weight-gradient sum over one sample's output positions: its panels of the output
+        /// gradient (depth × 32 floats each) stay in L2.</summary>
+        private const int BackwardWeightDepth = 1024;
+        /// <summary>Floats of packed image panels per block of the forward pass (256 KiB: L2-resident beside the image).</summary>
+        private const int ForwardPanelFloats = 64 * 1024;
+        /// <summary>Rows of the im2col gradient computed before they are folded back into the image gradient.</summary>
+        private const int BackwardInputRows = 64;
+
+        /// <summary>Equal blocks of at most <paramref name="deepest"/>: returns the block depth.</summary>
+        public static int BlockDepth(int depth, int deepest)
+        {
+            int blocks = Math.Max(1, (depth + deepest - 1) / deepest);
+            return Math.Max(1, (depth + blocks - 1) / blocks);
+        }
+
+        // ---------------------------------------------------------------------------------------------------------------
+        // Forward: out'[co, q] = Σ_p W[co, p] · X[p, q] per group, X the im2col rows of the image (packed into panels),
+        // then the grid's garbage columns dropped and the bias added.
+
+        public static void Forward(in Conv2DGeometry g, in ConvGrid grid, float* input, float* weight, float* bias, float* output,
+            int sample, int group, int m0, int m1)
+        {
+            if (SimdWidth.Use512)
+                Forward<Vector512Math, Vector512<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+            else if (SimdWidth.Use256)
+                Forward<Vector256Math, Vector256<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+            else if (SimdWidth.Use128)
+                Forward<Vector128Math, Vector128<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+            else
+                Forward<ScalarMath, float>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Forward<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* weight, float* bias, float* output,
+            int sample, int group, int m0, int m1)
+            where S : ISimdMath<T> where T : struct
+        {
+            int nr = 2 * S.Count;
+            int taps = g.KernelHeight * g.KernelWidth, depth = g.ReductionLength;
+            int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
+            int columns = grid.Columns, padded = grid.ColumnsPadded, mc = m1 - m0;
+            int kcBlock = BlockDepth(depth, ForwardDepth);
+            int chunk = Math.Clamp(ForwardPanelFloats / kcBlock / nr * nr, nr, (columns + nr - 1) / nr * nr);
+
+            var carver = new ScratchCarver(null);
+            ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr);
+            carver = new ScratchCarver(ConvScratch.Get(carver.Used));
+            float* image = ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr, out nint* rowStarts, out float* packed,
+                out float* result, out nint* rows, out int* tapOffsets);
+
+            float* x = input + (nint)sample * g.InputSize + (nint)group * inGroup * g.InHeight * g.InWidth;
+            if (grid.Direct)
+                image = x;
+            else
+                grid.Build(g, x, inGroup, image);
+            grid.TapOffsets(g, tapOffsets);
+            for (int p = 0; p < depth; p++)
+                rowStarts[p] = (nint)(image + (nint)(p / taps) * grid.ChannelStride + tapOffsets[p % taps]);
+
+            for (int jc = 0; jc < columns; jc += chunk)
+            {
+                int width = Math.Min(chunk, columns - jc);
+                int panels = (width + nr - 1) / nr;
+                for (int pc = 0; pc < depth; pc += kcBlock)
+                {
+                    int kc = Math.Min(kcBlock, depth - pc);
+                    PackRows<S, T>(rowStarts + pc, kc, jc, columns, panels, packed);
+                    for (int r = 0; r < mc; r++)
+                        rows[r] = (nint)(weight + ((nint)(group * outGroup + m0 + r) * depth + pc));
+                    ConvGemm.Block<S, T>(rows, mc, packed, (nint)kc * nr, nr, panels, kc, result + jc, padded, add: pc > 0, panelsOuter: false);
+                }
+            }
+
+            // Drop the garbage columns, add the bias.
+            int outHeight = g.OutHeight, outWidth = g.OutWidth, pitch = grid.Pitch;
+            for (int r = 0; r < mc; r++)
+            {
+                int channel = group * outGroup + m0 + r;
+                float* destination = output + (nint)sample * g.OutputSize + (nint)channel * outHeight * outWidth;
+                float* source = result + (nint)r * padded;
+                float value = bias != null ? bias[channel] : 0f;
+                if (pitch == outWidth)
+                    AddScalar(source, value, destination, outHeight * outWidth, bias != null);
+                else
+                    for (int oy = 0; oy < outHeight; oy++)
+                        AddScalar(source + (nint)oy * pitch, value, destination + (nint)oy * outWidth, outWidth, bias != null);
+            }
+        }
+
+        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int mc, int kcBlock, int chunk, int nr)
+            => ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr, out _, out _, out _, out _, out _);
+
+        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int mc, int kcBlock, int chunk, int nr,
+            out nint* rowStarts, out float* packed, out float* result, out nint* rows, out int* tapOffsets)
+        {
+            float* image = grid.Direct ? null : carver.Floats((long)g.GroupInChannels * grid.ChannelStride);
+            rowStarts = carver.Pointers(g.ReductionLength);
+            packed = carver.Floats((long)kcBlock * chunk);
+            result = carver.Floats((long)mc * grid.ColumnsPadded);
+            rows = carver.Pointers(mc);
+            tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
+            return image;
+        }
+
+        /// <summary>Packs kc im2col rows (row p starts at rowStarts[p]) × columns [jc, jc + panels·NR) into panels of NR
+        /// columns, kc rows each; columns at or past <paramref name="columns"/> are zero.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void PackRows<S, T>(nint* rowStarts, int kc, int jc, int columns, int panels, float* packed)
+            where S : ISimdMath<T> where T : struct
+        {
+            int w = S.Count, nr = 2 * w;
+            for (int j = 0; j < panels; j++)
+            {
+                int q = jc + j * nr;
+                int valid = Math.Min(nr, columns - q);
+                float* panel = packed + (nint)j * kc * nr;
+                if (valid == nr)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* source = (float*)rowStarts[p] + q;
+                        S.Store(S.Load(source), panel + p * nr);
+                        S.Store(S.Load(source + w), panel + p * nr + w);
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* source = (float*)rowStarts[p] + q;
+                        float* destination = panel + p * nr;
+                        int i = 0;
+                        for (; i < valid; i++)
+                            destination[i] = source[i];
+                        for (; i < nr; i++)
+                            destination[i] = 0f;
+                    }
+                }
+            }
+        }
+
+        private static void AddScalar(float* source, float value, float* destination, int count, bool add)
+        {
+            var from = new ReadOnlySpan<float>(source, count);
+            var to = new Span<float>(destination, count);
+            if (add)
+                TensorPrimitives.Add(from, value, to);
+            else
+                from.CopyTo(to);
+        }
+
+        // ---------------------------------------------------------------------------------------------------------------
+        // Input gradient: dX'[p, q] = Σ_co Wᵀ[p, co] · dY'[co, q] per group (dY' the output gradient on the grid, garbage
+        // columns zero), in blocks of rows folded back into the image gradient (col2im: row p adds to the run it was read
+        // from), which is then un-padded into the input gradient.
+
+        public static void BackwardInput(in Conv2DGeometry g, in ConvGrid grid, float* outputGradient, float* transposedWeight,
+            float* inputGradient, int sample, int group, int c0, int c1)
+        {
+            if (SimdWidth.Use512)
+                BackwardInput<Vector512Math, Vector512<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+            else if (SimdWidth.Use256)
+                BackwardInput<Vector256Math, Vector256<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+            else if (SimdWidth.Use128)
+                BackwardInput<Vector128Math, Vector128<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+            else
+                BackwardInput<ScalarMath, float>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardInput<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* outputGradient, float* transposedWeight,
+            float* inputGradient, int sample, int group, int c0, int c1)
+            where S : ISimdMath<T> where T : struct
+        {
+            int nr = 2 * S.Count;
+            int taps = g.KernelHeight * g.KernelWidth, depth = g.ReductionLength;
+            int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
+            int columns = grid.Columns, padded = grid.ColumnsPadded, pitch = grid.Pitch;
+            int channels = c1 - c0;
+            int kcBlock = BlockDepth(outGroup, BackwardInputDepth);
+
+            var carver = new ScratchCarver(null);
+            BackwardInputScratch(ref carver, g, grid, channels);
+            carver = new ScratchCarver(ConvScratch.Get(carver.Used));
+            float* gradientGrid = BackwardInputScratch(ref carver, g, grid, channels, out float* imageGradient, out float* columnsGradient,
+                out nint* rows, out int* tapOffsets, out int* columnMap);
+
+            // The output gradient on the grid: garbage and padding columns zero.
+            int outHeight = g.OutHeight, outWidth = g.OutWidth;
+            for (int co = 0; co < outGroup; co++)
+            {
+                float* source = outputGradient + (nint)sample * g.OutputSize + (nint)(group * outGroup + co) * outHeight * outWidth;
+                float* destination = gradientGrid + (nint)co * padded;
+                if (pitch == outWidth)
+                    new ReadOnlySpan<float>(source, columns).CopyTo(new Span<float>(destination, columns));
+                else
+                    for (int oy = 0; oy < outHeight; oy++)
+                    {
+                        new ReadOnlySpan<float>(source + (nint)oy * outWidth, outWidth).CopyTo(new Span<float>(destination + (nint)oy * pitch, outWidth));
+                        new Span<float>(destination + (nint)oy * pitch + outWidth, pitch - outWidth).Clear();
+                    }
+                new Span<float>(destination + columns, padded - columns).Clear();
+            }
+
+            new Span<float>(imageGradient, checked(channels * grid.ChannelStride)).Clear();
+            grid.TapOffsets(g, tapOffsets);
+            int panels = (columns + nr - 1) / nr;
+            int end = c1 * taps;
+            for (int pb = c0 * taps; pb < end; pb += BackwardInputRows)
+            {
+                int rb = Math.Min(BackwardInputRows, end - pb);
+                for (int pc = 0; pc < outGroup; pc += kcBlock)
+                {
+                    int kc = Math.Min(kcBlock, outGroup - pc);
+                    for (int r = 0; r < rb; r++)
+                        rows[r] = (nint)(transposedWeight + ((nint)(group * depth + pb + r) * outGroup + pc));
+                    ConvGemm.Block<S, T>(rows, rb, gradientGrid + (nint)pc * padded, nr, padded, panels, kc, columnsGradient, padded,
+                        add: pc > 0, panelsOuter: true);
+                }
+                // col2im: each row goes back to the run of the image it was read from, rows in order.
+                for (int r = 0; r < rb; r++)
+                {
+                    int p = pb + r;
+                    float* run = imageGradient + (nint)(p / taps - c0) * grid.ChannelStride + tapOffsets[p % taps];
+                    var target = new Span<float>(run, columns);
+                    TensorPrimitives.Add(target, new ReadOnlySpan<float>(columnsGradient + (nint)r * padded, columns), target);
+                }
+            }
+
+            float* dx = inputGradient + (nint)sample * g.InputSize + (nint)(group * inGroup + c0) * g.InHeight * g.InWidth;
+            grid.Extract(g, imageGradient, channels, dx, columnMap);
+        }
+
+        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels)
+            => BackwardInputScratch(ref carver, g, grid, channels, out _, out _, out _, out _, out _);
+
+        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels,
+            out float* imageGradient, out float* columnsGradient, out nint* rows, out int* tapOffsets, out int* columnMap)
+        {
+            float* gradientGrid = carver.Floats((long)g.GroupOutChannels * grid.ColumnsPadded);
+            imageGradient = carver.Floats((long)channels * grid.ChannelStride);
+            columnsGradient = carver.Floats((long)BackwardInputRows * grid.ColumnsPadded);
+            rows = carver.Pointers(BackwardInputRows);
+            tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
+            columnMap = carver.Ints(g.InWidth);
+            return gradientGrid;
+        }
+
+        // ---------------------------------------------------------------------------------------------------------------
+        // Weight gradient: dWᵀ[p, co] = Σ_samples Σ_q X[p, q] · dY'ᵀ[q, co] per group, with X's rows broadcast straight
+        // from the image and dY'ᵀ packed into panels of output channels (garbage grid columns zero, so they add nothing).
+        // Rows [p0, p1) of one group, all samples in order, into the accumulator rows of the workspace.
+
+        public static void BackwardWeight(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient,
+            float* accumulator, int accumulatorStride, int batch, int group, int p0, int p1)
+        {
+            if (SimdWidth.Use512)
+                BackwardWeight<Vector512Math, Vector512<float>>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, group, p0, p1);
+            else if (SimdWidth.Use256)
+                BackwardWeight<Vector256Math, Vector256<float>>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, group, p0, p1);
+            else if (SimdWidth.Use128)
+                BackwardWeight<Vector128Math, Vector128<float>>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, group, p0, p1);
+            else
+                BackwardWeight<ScalarMath, float>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, group, p0, p1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardWeight<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient,
+            float* accumulator, int accumulatorStride, int batch, int group, int p0, int p1)
+            where S : ISimdMath<T> where T : struct
+        {
+            int nr = 2 * S.Count;
+            int taps = g.KernelHeight * g.KernelWidth;
+            int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
+            int columns = grid.Columns, pitch = grid.Pitch;
+            int ci0 = p0 / taps, ci1 = (p1 - 1) / taps + 1, channels = ci1 - ci0, mc = p1 - p0;
+            int panels = (outGroup + nr - 1) / nr;
+            int kcBlock = BlockDepth(columns, BackwardWeightDepth);
+
+            var carver = new ScratchCarver(null);
+            BackwardWeightScratch(ref carver, g, grid, channels, panels * nr, mc);
+            carver = new ScratchCarver(ConvScratch.Get(carver.Used));
+            float* image = BackwardWeightScratch(ref carver, g, grid, channels, panels * nr, mc, out float* gradientPanels,
+                out nint* rowOffsets, out nint* rows, out int* tapOffsets);
+
+            grid.TapOffsets(g, tapOffsets);
+            for (int r = 0; r < mc; r++)
+            {
+                int p = p0 + r;
+                rowOffsets[r] = (nint)(p / taps - ci0) * grid.ChannelStride + tapOffsets[p % taps];
+            }
+
+            int outHeight = g.OutHeight, outWidth = g.OutWidth;
+            for (int s = 0; s < batch; s++)
+            {
+                float* x = input + (nint)s * g.InputSize + (nint)(group * inGroup + ci0) * g.InHeight * g.InWidth;
+                if (grid.Direct)
+                    image = x;
+                else
+                    grid.Build(g, x, channels, image);
+
+                float* dy = outputGradient + (nint)s * g.OutputSize + (nint)group * outGroup * outHeight * outWidth;
+                PackTransposed(dy, outGroup, outHeight, outWidth, pitch, columns, panels, nr, gradientPanels);
+
+                for (int q = 0; q < columns; q += kcBlock)
+                {
+                    int kc = Math.Min(kcBlock, columns - q);
+                    for (int r = 0; r < mc; r++)
+                        rows[r] = (nint)(image + rowOffsets[r] + q);
+                    ConvGemm.Block<S, T>(rows, mc, gradientPanels + (nint)q * nr, (nint)columns * nr, nr, panels, kc,
+                        accumulator, accumulatorStride, add: s > 0 || q > 0, panelsOuter: false);
+                }
+            }
+        }
+
+        private static float* BackwardWeightScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int panelColumns, int mc)
+            => BackwardWeightScratch(ref carver, g, grid, channels, panelColumns, mc, out _, out _, out _, out _);
+
+        private static float* BackwardWeightScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int panelColumns, int mc,
+            out float* gradientPanels, out nint* rowOffsets, out nint* rows, out int* tapOffsets)
+        {
+            float* image = grid.Direct ? null : carver.Floats((long)channels * grid.ChannelStride);
+            gradientPanels = carver.Floats((long)grid.Columns * panelColumns);
+            rowOffsets = carver.Pointers(mc);
+            rows = carver.Pointers(mc);
+            tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
+            return image;
+        }
+
+        /// <summary>dY'ᵀ in panels: panel j holds output channels [j·NR, j·NR + NR) as <paramref name="columns"/> rows of NR
+        /// floats (row q = oy·pitch + ox); garbage columns (ox ≥ outWidth) and channels past the group are zero.</summary>
+        private static void PackTransposed(float* dy, int channels, int outHeight, int outWidth, int pitch, int columns, int panels, int nr, float* packed)
+        {
+            int plane = outHeight * outWidth;
+            for (int j = 0; j < panels; j++)
+            {
+                float* panel = packed + (nint)j * columns * nr;
+                int first = j * nr, count = Math.Min(nr, channels - first);
+                int c = 0;
+                // Eight channels × eight positions at a time, transposed in registers.
+                if (Transpose8x8.IsSupported && nr >= 8)
+                {
+                    for (; c + 8 <= count; c += 8)
+                    {
+                        float* source = dy + (nint)(first + c) * plane;
+                        for (int oy = 0; oy < outHeight; oy++)
+                        {
+                            float* row = source + (nint)oy * outWidth;
+                            float* target = panel + (nint)oy * pitch * nr + c;
+                            int ox = 0;
+                            for (; ox + 8 <= outWidth; ox += 8)
+                                Transpose8x8.Run(row + ox, plane, target + (nint)ox * nr, nr, add: false);
+                            for (; ox < outWidth; ox++)
+                                for (int i = 0; i < 8; i++)
+                                    target[(nint)ox * nr + i] = row[ox + (nint)i * plane];
+                        }
+                    }
+                }
+                for (; c < count; c++)
+                {
+                    float* source = dy + (nint)(first + c) * plane;
+                    for (int oy = 0; oy < outHeight; oy++)
+                        for (int ox = 0; ox < outWidth; ox++)
+                            panel[((nint)oy * pitch + ox) * nr + c] = source[(nint)oy * outWidth + ox];
+                }
+                // Channels past the group, then the garbage columns.
+                if (count < nr)
+                    for (int q = 0; q < columns; q++)
+                        new Span<float>(panel + (nint)q * nr + count, nr - count).Clear();
+                if (pitch > outWidth)
+                    for (int oy = 0; oy < outHeight; oy++)
+                        new Span<float>(panel + ((nint)oy * pitch + outWidth) * nr, (pitch - outWidth) * nr).Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace TensorForge.Kernels
+{
+    /// <summary>The zero-padded, stride-split copy of one sample's channels that the convolution reads, laid out so that
+    /// every row of the im2col matrix is a contiguous run of it.</summary>
+    /// <remarks>
+    /// <para>The output is computed on a grid of <see cref="Pitch"/> columns per output row (q = oy·Pitch + ox) instead of
+    /// OutWidth: columns ox ≥ OutWidth are garbage, computed and then dropped (forward, input gradient) or multiplied by a
+    /// zero output gradient (weight gradient). In exchange the im2col row of channel c and tap (ky, kx) is the run
+    /// <c>image[c·ChannelStride + TapOffset(ky, kx) + q]</c>, q ∈ [0, <see cref="Columns"/>): packing it is a plain copy
+    /// and the weight gradient can broadcast it from where it lies.</para>
+    /// <para>With a stride s the padded input is split into s×s phases (rows ≡ a, columns ≡ b mod s); tap (ky, kx) reads
+    /// phase ((ky·d) mod s, (kx·d) mod s) at an offset of ((ky·d) div s, (kx·d) div s), so a strided convolution also
+    /// reads contiguous runs. Only the phases some tap reads are stored.</para>
+    /// <para>The pitch is as narrow as aliasing allows: a read past the end of a row lands in the next row's left padding
+    /// (zeros), so for stride 1 the right padding of one row is shared with the left padding of the next and the pitch is
+    /// W + max(padLeft, padRight) rather than W + padLeft + padRight (28 × 28 with padding 1: 29 columns, 3.4% garbage).
+    /// One extra zero row at the bottom of every block receives the last row's overflow, so every read of a column
+    /// q &lt; Columns stays inside its channel's block.</para>
+    /// <para>A 1×1 convolution with stride 1 and no padding reads the input itself (<see cref="Direct"/>).</para>
+    /// </remarks>
+    internal readonly unsafe struct ConvGrid
+    {
+        /// <summary>C buffers and panels are padded to multiples of this many columns (the widest panel).</summary>
+        public const int ColumnAlign = 32;
+
+        public ConvGrid(in Conv2DGeometry g)
+        {
+            Direct = g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1
+                     && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+            if (Direct)
+            {
+                Pitch = g.InWidth;
+                Rows = g.InHeight;
+                PhasesHigh = PhasesWide = 1;
+            }
+            else
+            {
+                int pitch = g.OutWidth;
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                {
+                    int b = Phase(kx, g.DilationWidth, g.StrideWidth);
+                    if (!FirstOfPhase(kx, g.DilationWidth, g.StrideWidth))
+                        continue;
+                    int offsetEnd = g.OutWidth + MaxOffset(b, g.KernelWidth, g.DilationWidth, g.StrideWidth);
+                    int dataStart = DataStart(b, g.PadLeft, g.StrideWidth);
+                    int dataEnd = DataEnd(b, g.PadLeft, g.InWidth, g.StrideWidth, dataStart);
+                    pitch = Math.Max(pitch, Math.Max(Math.Min(dataEnd, offsetEnd), offsetEnd - dataStart));
+                }
+                int rows = 0;
+                for (int ky = 0; ky < g.KernelHeight; ky++)
+                {
+                    int a = Phase(ky, g.DilationHeight, g.StrideHeight);
+                    rows = Math.Max(rows, g.OutHeight + MaxOffset(a, g.KernelHeight, g.DilationHeight, g.StrideHeight) + 1);
+                }
+                Pitch = pitch;
+                Rows = rows;
+                PhasesHigh = PhaseIndex(g.StrideHeight, g.KernelHeight, g.DilationHeight, g.StrideHeight);
+                PhasesWide = PhaseIndex(g.StrideWidth, g.KernelWidth, g.DilationWidth, g.StrideWidth);
+            }
+            BlockSize = Rows * Pitch;
+            ChannelStride = PhasesHigh * PhasesWide * BlockSize;
+            Columns = g.OutHeight * Pitch;
+            ColumnsPadded = (Columns + ColumnAlign - 1) / ColumnAlign * ColumnAlign;
+        }
+
+        /// <summary>The input is read in place (1×1, stride 1, no padding).</summary>
+        public readonly bool Direct;
+        /// <summary>Columns per row of every phase block, and of the output grid.</summary>
+        public readonly int Pitch;
+        /// <summary>Rows of every phase block.</summary>
+        public readonly int Rows;
+        /// <summary>Distinct row phases (ky·dilation mod stride) the taps read.</summary>
+        public readonly int PhasesHigh;
+        /// <summary>Distinct column phases the taps read.</summary>
+        public readonly int PhasesWide;
+        /// <summary>Rows × Pitch.</summary>
+        public readonly int BlockSize;
+        /// <summary>Floats of one channel (all its phase blocks).</summary>
+        public readonly int ChannelStride;
+        /// <summary>Columns of the output grid: OutHeight × Pitch.</summary>
+        public readonly int Columns;
+        /// <summary><see cref="Columns"/> rounded up to <see cref="ColumnAlign"/>.</summary>
+        public readonly int ColumnsPadded;
+
+        /// <summary>Where tap (ky, kx) starts in its channel's image.</summary>
+        public int TapOffset(in Conv2DGeometry g, int ky, int kx)
+        {
+            if (Direct)
+                return 0;
+            int a = Phase(ky, g.DilationHeight, g.StrideHeight), b = Phase(kx, g.DilationWidth, g.StrideWidth);
+            int block = PhaseIndex(a, g.KernelHeight, g.DilationHeight, g.StrideHeight) * PhasesWide
+                        + PhaseIndex(b, g.KernelWidth, g.DilationWidth, g.StrideWidth);
+            return block * BlockSize + (int)((long)ky * g.DilationHeight / g.StrideHeight) * Pitch
+                   + (int)((long)kx * g.DilationWidth / g.StrideWidth);
+        }
+
+        /// <summary>Fills <paramref name="offsets"/>[t] = TapOffset of tap t = ky·kw + kx.</summary>
+        public void TapOffsets(in Conv2DGeometry g, int* offsets)
+        {
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                    offsets[ky * g.KernelWidth + kx] = TapOffset(g, ky, kx);
+        }
+
+        /// <summary>Writes the image of <paramref name="channels"/> channels (of InHeight × InWidth floats each, starting at
+        /// <paramref name="input"/>) to <paramref name="image"/>: every float of every block, zeros where there is no
+        /// input.</summary>
+        public void Build(in Conv2DGeometry g, float* input, int channels, float* image)
+        {
+            int sh = g.StrideHeight, sw = g.StrideWidth, width = g.InWidth, height = g.InHeight, pitch = Pitch;
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                if (!FirstOfPhase(ky, g.DilationHeight, sh))
+                    continue;
+                int a = Phase(ky, g.DilationHeight, sh);
+                int ia = PhaseIndex(a, g.KernelHeight, g.DilationHeight, sh);
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                {
+                    if (!FirstOfPhase(kx, g.DilationWidth, sw))
+                        continue;
+                    int b = Phase(kx, g.DilationWidth, sw);
+                    int ib = PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw);
+                    int start = Math.Min(DataStart(b, g.PadLeft, sw), pitch);
+                    int end = Math.Max(start, Math.Min(DataEnd(b, g.PadLeft, width, sw, start), pitch));
+                    // Input column of stored column u: b + sw·u − padLeft.
+                    int firstColumn = b + sw * start - g.PadLeft;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        float* block = image + (nint)c * ChannelStride + (nint)(ia * PhasesWide + ib) * BlockSize;
+                        float* source = input + (nint)c * height * width;
+                        for (int t = 0; t < Rows; t++)
+                        {
+                            float* row = block + (nint)t * pitch;
+                            long i = a + (long)sh * t - g.PadTop;
+                            if (i < 0 || i >= height || end == start)
+                            {
+                                new Span<float>(row, pitch).Clear();
+                                continue;
+                            }
+                            new Span<float>(row, start).Clear();
+                            float* from = source + (nint)i * width + firstColumn;
+                            if (sw == 1)
+                                new ReadOnlySpan<float>(from, end - start).CopyTo(new Span<float>(row + start, end - start));
+                            else
+                                for (int u = 0; u < end - start; u++)
+                                    row[start + u] = from[(nint)u * sw];
+                            new Span<float>(row + end, pitch - end).Clear();
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The inverse of <see cref="Build"/> for gradients: writes input[c, i, j] for <paramref name="channels"/>
+        /// channels from the image positions that hold them, and zero where no tap reads the position.</summary>
+        /// <remarks><paramref name="columnMap"/> is scratch of InWidth ints.</remarks>
+        public void Extract(in Conv2DGeometry g, float* image, int channels, float* input, int* columnMap)
+        {
+            int sh = g.StrideHeight, sw = g.StrideWidth, width = g.InWidth, height = g.InHeight;
+            // Offset of input column j within a block row, or −1 if it is not stored.
+            for (int j = 0; j < width; j++)
+            {
+                int jp = j + g.PadLeft;
+                int b = jp % sw, u = jp / sw;
+                columnMap[j] = u < Pitch && PhaseUsed(b, g.KernelWidth, g.DilationWidth, sw)
+                    ? PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw) * BlockSize + u
+                    : -1;
+            }
+            for (int i = 0; i < height; i++)
+            {
+                int ip = i + g.PadTop;
+                int a = ip % sh, t = ip / sh;
+                bool stored = t < Rows && PhaseUsed(a, g.KernelHeight, g.DilationHeight, sh);
+                nint rowBase = stored ? (nint)PhaseIndex(a, g.KernelHeight, g.DilationHeight, sh) * PhasesWide * BlockSize + (nint)t * Pitch : 0;
+                for (int c = 0; c < channels; c++)
+                {
+                    float* destination = input + ((nint)c * height + i) * width;
+                    if (!stored)
+                    {
+                        new Span<float>(destination, width).Clear();
+                        continue;
+                    }
+                    float* source = image + (nint)c * ChannelStride + rowBase;
+                    if (sw == 1)
+                    {
+                        // Stored columns are a prefix of the row: u = j + padLeft < Pitch.
+                        int count = Math.Clamp(Pitch - g.PadLeft, 0, width);
+                        new ReadOnlySpan<float>(source + g.PadLeft, count).CopyTo(new Span<float>(destination, count));
+                        new Span<float>(destination + count, width - count).Clear();
+                    }
+                    else
+                    {
+                        for (int j = 0; j < width; j++)
+                        {
+                            int offset = columnMap[j];
+                            destination[j] = offset >= 0 ? source[offset] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Phase(int tap, int dilation, int stride) => (int)((long)tap * dilation % stride);
+
+        /// <summary>Whether no earlier tap has the same phase.</summary>
+        private static bool FirstOfPhase(int tap, int dilation, int stride)
+        {
+            int phase = Phase(tap, dilation, stride);
+            for (int earlier = 0; earlier < tap; earlier++)
+                if (Phase(earlier, dilation, stride) == phase)
+                    return false;
+            return true;
+        }
+
+        private static bool PhaseUsed(int phase, int taps, int dilation, int stride)
+        {
+            for (int tap = 0; tap < taps; tap++)
+                if (Phase(tap, dilation, stride) == phase)
+                    return true;
+            return false;
+        }
+
+        /// <summary>The number of distinct phases below <paramref name="phase"/> that some tap reads: the block index.</summary>
+        private static int PhaseIndex(int phase, int taps, int dilation, int stride)
+        {
+            int count = 0;
+            for (int tap = 0; tap < taps; tap++)
+                if (Phase(tap, dilation, stride) < phase && FirstOfPhase(tap, dilation, stride))
+                    count++;
+            return count;
+        }
+
+        /// <summary>The largest offset (tap·dilation div stride) among the taps of a phase.</summary>
+        private static int MaxOffset(int phase, int taps, int dilation, int stride)
+        {
+            int offset = 0;
+            for (int tap = 0; tap < taps; tap++)
+                if (Phase(tap, dilation, stride) == phase)
+                    offset = Math.Max(offset, (int)((long)tap * dilation / stride));
+            return offset;
+        }
+
+        /// <summary>First stored column u of phase b holding input (b + s·u − pad ≥ 0).</summary>
+        private static int DataStart(int phase, int pad, int stride) => Math.Max(0, CeilDiv(pad - phase, stride));
+
+        /// <summary>One past the last column u of phase b holding input (b + s·u − pad &lt; size).</summary>
+        private static int DataEnd(int phase, int pad, int size, int stride, int start) => Math.Max(start, CeilDiv(pad + size - phase, stride));
+
+        private static int CeilDiv(int value, int divisor) => value >= 0 ? (value + divisor - 1) / divisor : value / divisor;
+    }
+}
