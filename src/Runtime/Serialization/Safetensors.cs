@@ -6,11 +6,13 @@ namespace TensorForge.Serialization
     /// <summary>Reads and writes the safetensors format (8-byte little-endian header length, JSON header, raw little-endian data)
     /// for a model whose tensors are described by <see cref="TensorInfo"/> over one parameter block.</summary>
     /// <remarks>
-    /// <para>Writing follows the reference implementation (huggingface/safetensors) byte for byte for F32 tensors: tensors sorted
-    /// by name, contiguous data in that order, <c>__metadata__</c> = <c>{"format":"pt"}</c> first, a compact header padded with
-    /// spaces to a multiple of 8 bytes. The same tensors and values always give the same bytes.</para>
+    /// <para>Writing follows the reference implementation (huggingface/safetensors) byte for byte for F32 and I64 tensors: tensors
+    /// sorted by descending element size (I64 before F32) and then by name, contiguous data in that order, <c>__metadata__</c> =
+    /// <c>{"format":"pt"}</c> first, a compact header padded with spaces to a multiple of 8 bytes. The same tensors and values
+    /// always give the same bytes. An I64 tensor (<see cref="TensorDType.I64"/>) occupies two float slots per element in the
+    /// parameter block, holding its little-endian bytes.</para>
     /// <para>Reading treats the input as untrusted. The header may be at most <see cref="MaxHeaderLength"/> bytes (checked before
-    /// anything is allocated); the JSON, every name, dtype (only F32), shape and data offset is checked; the data of the
+    /// anything is allocated); the JSON, every name, dtype (exactly the one the model declares: F32 or I64, no conversion), shape and data offset is checked; the data of the
     /// tensors must tile the data section from byte 0 without gaps or overlaps (as the reference implementation requires);
     /// bytes after the last tensor are not read. All data is read into a temporary buffer first, so the parameters are
     /// unchanged after any failure.</para>
@@ -40,7 +42,7 @@ namespace TensorForge.Serialization
         /// <summary>The reserved header key holding string-to-string metadata.</summary>
         public const string MetadataKey = "__metadata__";
 
-        /// <summary>Writes every tensor (F32) with an optional <c>__metadata__</c>.</summary>
+        /// <summary>Writes every tensor (F32 or I64, as declared) with <c>__metadata__</c> = <c>{"format":"pt"}</c>.</summary>
         /// <exception cref="ArgumentException">Two tensors share a name, or a tensor lies outside <paramref name="parameters"/>.</exception>
         public static void Save(Stream stream, ReadOnlySpan<TensorInfo> tensors, ReadOnlySpan<float> parameters)
         {

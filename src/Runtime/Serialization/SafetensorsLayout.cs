@@ -17,9 +17,9 @@ namespace TensorForge.Serialization
                     throw new ArgumentException("the tensor list contains null", nameof(tensors));
                 if (!names.Add(tensor.Name))
                     throw new ArgumentException($"the tensor list names '{tensor.Name}' twice", nameof(tensors));
-                if ((long)tensor.Offset + tensor.Length > parameterLength)
+                if ((long)tensor.Offset + tensor.StorageLength > parameterLength)
                     throw new ArgumentException(
-                        $"tensor '{tensor.Name}' {tensor.ShapeText} occupies floats [{Format(tensor.Offset)}, {Format((long)tensor.Offset + tensor.Length)}) " +
+                        $"tensor '{tensor.Name}' {tensor.DTypeName} {tensor.ShapeText} occupies floats [{Format(tensor.Offset)}, {Format((long)tensor.Offset + tensor.StorageLength)}) " +
                         $"but the parameter block has {Format(parameterLength)}", nameof(tensors));
             }
         }

@@ -48,17 +48,19 @@ namespace TensorForge.Serialization
             foreach (Entry entry in byOffset)
             {
                 TensorInfo tensor = byName[entry.Name];
-                Span<float> destination = staged.AsSpan(tensor.Offset, tensor.Length);
-                read = stream.ReadAtLeast(MemoryMarshal.AsBytes(destination), tensor.Length * sizeof(float), throwOnEndOfStream: false);
-                if (read < tensor.Length * sizeof(float))
+                // F32 and I64 alike: the file's bytes land in the tensor's float slots (StorageLength of them).
+                Span<float> destination = staged.AsSpan(tensor.Offset, tensor.StorageLength);
+                read = stream.ReadAtLeast(MemoryMarshal.AsBytes(destination), tensor.StorageLength * sizeof(float), throwOnEndOfStream: false);
+                if (read < tensor.StorageLength * sizeof(float))
                     throw Invalid($"the file is truncated: tensor '{Clip(entry.Name)}' needs bytes [{Format(entry.Begin)}, {Format(entry.End)}) " +
                         $"of the data section but it ends after {Format(entry.Begin + read)}");
-                if (!BitConverter.IsLittleEndian)
+                // I64 slots keep the file's little-endian bytes as they are (see TensorDType.I64).
+                if (!BitConverter.IsLittleEndian && tensor.DType == TensorDType.F32)
                     BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(destination), MemoryMarshal.Cast<float, int>(destination));
             }
 
             foreach (TensorInfo tensor in tensors)
-                staged.AsSpan(tensor.Offset, tensor.Length).CopyTo(parameters.Slice(tensor.Offset, tensor.Length));
+                staged.AsSpan(tensor.Offset, tensor.StorageLength).CopyTo(parameters.Slice(tensor.Offset, tensor.StorageLength));
         }
 
         /// <summary>Size of the first allocation for the header of a stream of unknown length.</summary>
@@ -210,15 +212,16 @@ namespace TensorForge.Serialization
             {
                 expected.Add(tensor.Name);
                 if (!entries.TryGetValue(tensor.Name, out Entry? entry))
-                    throw Invalid($"tensor '{tensor.Name}' (F32 {tensor.ShapeText}) is missing; the file has {NameList(entries.Keys)}");
-                if (entry.DType != "F32")
-                    throw Invalid($"tensor '{tensor.Name}' has dtype {Clip(entry.DType)} but the model expects F32 (the only dtype TensorForge reads)");
+                    throw Invalid($"tensor '{tensor.Name}' ({tensor.DTypeName} {tensor.ShapeText}) is missing; the file has {NameList(entries.Keys)}");
+                // Exactly the declared dtype: no conversion, so F32 where I64 is expected (or the reverse) is an error too.
+                if (entry.DType != tensor.DTypeName)
+                    throw Invalid($"tensor '{tensor.Name}' has dtype {Clip(entry.DType)} but the model expects {tensor.DTypeName}");
                 if (!entry.Shape.AsSpan().SequenceEqual(ToLongs(tensor.ShapeSpan)))
                     throw Invalid($"tensor '{tensor.Name}' has shape {FormatShape(entry.Shape)} but the model expects {tensor.ShapeText}");
-                long bytes = (long)tensor.Length * sizeof(float);
+                long bytes = (long)tensor.Length * tensor.ElementBytes;
                 if (entry.End - entry.Begin != bytes)
                     throw Invalid($"tensor '{tensor.Name}' has data_offsets [{Format(entry.Begin)}, {Format(entry.End)}] " +
-                        $"({Format(entry.End - entry.Begin)} bytes) but F32 {tensor.ShapeText} needs {Format(bytes)} bytes");
+                        $"({Format(entry.End - entry.Begin)} bytes) but {tensor.DTypeName} {tensor.ShapeText} needs {Format(bytes)} bytes");
             }
             foreach (string name in entries.Keys)
             {

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace TensorForge.Serialization
 {
-    /// <summary>Writes F32 tensors as safetensors, the way the reference implementation does.</summary>
+    /// <summary>Writes F32 and I64 tensors as safetensors, the way the reference implementation does.</summary>
     internal static class SafetensorsWriter
     {
         private const byte Padding = (byte)' ';
@@ -17,7 +17,10 @@ namespace TensorForge.Serialization
         {
             SafetensorsLayout.Validate(tensors, parameters.Length);
             TensorInfo[] sorted = tensors.ToArray();
-            Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            // The reference implementation orders by descending dtype alignment, then by name: I64 tensors come first.
+            Array.Sort(sorted, static (a, b) => b.ElementBytes != a.ElementBytes
+                ? b.ElementBytes.CompareTo(a.ElementBytes)
+                : string.CompareOrdinal(a.Name, b.Name));
 
             byte[] header = Header(sorted);
             int paddedLength = (header.Length + 7) & ~7;
@@ -28,7 +31,13 @@ namespace TensorForge.Serialization
             for (int i = header.Length; i < paddedLength; i++)
                 stream.WriteByte(Padding);
             foreach (TensorInfo tensor in sorted)
-                WriteLittleEndian(stream, parameters.Slice(tensor.Offset, tensor.Length));
+            {
+                ReadOnlySpan<float> slots = parameters.Slice(tensor.Offset, tensor.StorageLength);
+                if (tensor.DType == TensorDType.I64)
+                    stream.Write(MemoryMarshal.AsBytes(slots)); // already the value's little-endian bytes (see TensorDType.I64)
+                else
+                    WriteLittleEndian(stream, slots);
+            }
             stream.Flush();
         }
 
@@ -48,14 +57,14 @@ namespace TensorForge.Serialization
                 foreach (TensorInfo tensor in sorted)
                 {
                     json.WriteStartObject(tensor.Name);
-                    json.WriteString("dtype", "F32");
+                    json.WriteString("dtype", tensor.DTypeName);
                     json.WriteStartArray("shape");
                     foreach (int dimension in tensor.ShapeSpan)
                         json.WriteNumberValue(dimension);
                     json.WriteEndArray();
                     json.WriteStartArray("data_offsets");
                     json.WriteNumberValue(offset);
-                    offset += (long)tensor.Length * sizeof(float);
+                    offset += (long)tensor.Length * tensor.ElementBytes;
                     json.WriteNumberValue(offset);
                     json.WriteEndArray();
                     json.WriteEndObject();

@@ -26,7 +26,7 @@ public class SafetensorsMutationTests
     {
         // 1. The small two-layer model of the serialization tests.
         // 2. An MLP-like model with a zero-sized tensor, a scalar, two tensors of the same size (so swapped offsets load),
-        //    and non-ASCII names.
+        //    non-ASCII names, and an I64 scalar (batch norm's num_batches_tracked, two float slots).
         // 3. One large tensor (64 KiB of data).
         (string, TensorInfo[])[] lists =
         [
@@ -40,13 +40,14 @@ public class SafetensorsMutationTests
                 new("empty", [0, 3], 388),
                 new("scale", [], 388),
                 new("größe.权重", [2, 3], 389),
+                new("bn.num_batches_tracked", [], 395, TensorDType.I64),
             ]),
             ("large", [new("embedding.weight", [128, 128], 0)]),
         ];
         var models = new List<Model>();
         foreach ((string name, TensorInfo[] tensors) in lists)
         {
-            int count = tensors.Max(t => t.Offset + t.Length);
+            int count = tensors.Max(t => t.Offset + t.StorageLength);
             var random = new Random(name.Length);
             float[] values = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
             var stream = new MemoryStream();
@@ -149,8 +150,8 @@ public class SafetensorsMutationTests
 
     // ---- the oracle ---------------------------------------------------------------------------------
 
-    /// <summary>Independently of the reader, reads each model tensor's floats at the offsets the (mutated) header gives and
-    /// compares them bit for bit with what Load produced. Null when they agree.</summary>
+    /// <summary>Independently of the reader, reads each model tensor's bytes at the offsets the (mutated) header gives and
+    /// compares them bit for bit with the float slots Load filled (two per I64 element). Null when they agree.</summary>
     private static string? CompareWithFile(byte[] file, TensorInfo[] tensors, float[] parameters)
     {
         try
@@ -162,7 +163,7 @@ public class SafetensorsMutationTests
             {
                 JsonElement offsets = header.RootElement.GetProperty(tensor.Name).GetProperty("data_offsets");
                 long begin = offsets[0].GetInt64();
-                for (int i = 0; i < tensor.Length; i++)
+                for (int i = 0; i < tensor.StorageLength; i++)
                 {
                     int expected = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan((int)(dataStart + begin + 4 * i), 4));
                     int actual = BitConverter.SingleToInt32Bits(parameters[tensor.Offset + i]);
@@ -247,7 +248,7 @@ public class SafetensorsMutationTests
             case 6:
             {
                 string[] dtypes = ["\"F16\"", "\"BF16\"", "\"F64\"", "\"I32\"", "\"U8\"", "\"BOOL\"", "\"f32\"", "\"F32 \"", "\"\"",
-                    "\"F8_E4M3\"", "32", "null", "[\"F32\"]", "\"F3\\u0032\""];
+                    "\"F8_E4M3\"", "32", "null", "[\"F32\"]", "\"F3\\u0032\"", "\"I64\"", "\"F32\"", "\"U64\"", "\"i64\""];
                 return EditEntry(header, data, random, "dtype", dtypes);
             }
             case 7:
