@@ -111,4 +111,59 @@ internal static class Sources
         [Sgd]
         partial class Iris;
         """;
+
+    /// <summary>LeNet-5: convolutions with fused ReLU, max pooling, Flatten and dense layers.</summary>
+    public const string LeNet5 = """
+        using TensorForge;
+
+        namespace Samples.Vision;
+
+        /// <summary>LeNet-5.</summary>
+        [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 42)]
+        [Input(1, 28, 28)]
+        [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU, Name = "conv1")]
+        [MaxPool2D(2, Name = "pool1")]
+        [Conv2D(16, 5, Activation = Activation.ReLU, Name = "conv2")]
+        [MaxPool2D(2, Name = "pool2")]
+        [Flatten]
+        [Dense(120, Activation = Activation.ReLU, Name = "fc1")]
+        [Dense(84, Activation = Activation.ReLU, Name = "fc2")]
+        [Dense(10, Name = "fc3")]
+        [Adam(LearningRate = 1e-3f)]
+        public partial class LeNet5;
+        """;
+
+    /// <summary>A residual network from a reusable block: BatchNorm buffers, From, Add, a strided projection shortcut,
+    /// global average pooling, fan-out of the stem's output.</summary>
+    public const string Residual = """
+        using TensorForge;
+
+        namespace Samples.Vision;
+
+        /// <summary>A basic block whose shortcut is projected.</summary>
+        [Block]
+        [Conv2D(BlockArguments.Width, 3, Stride = BlockArguments.Stride, Padding = 1, Bias = false, Name = "conv1")]
+        [BatchNorm(Activation = Activation.ReLU, Name = "bn1")]
+        [Conv2D(BlockArguments.Width, 3, Padding = 1, Bias = false, Name = "conv2")]
+        [BatchNorm(Name = "bn2")]
+        [Conv2D(BlockArguments.Width, 1, Stride = BlockArguments.Stride, Bias = false, From = "input", Name = "downsample.0")]
+        [BatchNorm(Name = "downsample.1")]
+        [Add("bn2")]
+        [ReLU]
+        public partial class DownBlock;
+
+        /// <summary>A tiny ResNet.</summary>
+        [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 1)]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3, Padding = 1, Bias = false, Name = "conv1")]
+        [BatchNorm(Activation = Activation.ReLU, Name = "bn1")]
+        [Use(typeof(DownBlock), Width = 8, Stride = 2, Name = "layer1.0")]
+        [MaxPool2D(2, From = "bn1", Name = "pool")]
+        [Concat("layer1.0")]
+        [GlobalAvgPool]
+        [Dense(10, Name = "fc")]
+        [AdamW(LearningRate = 1e-3f)]
+        [CosineAnnealing(TMax = 100)]
+        public partial class TinyResNet;
+        """;
 }

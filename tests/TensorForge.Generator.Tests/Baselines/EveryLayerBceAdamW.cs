@@ -15,12 +15,12 @@ namespace Samples.Zoo
     /// leakyrelu1  LeakyReLU(0.2)    [2, 8]           0     0
     /// softmax1    Softmax           [2, 8]           0     0
     /// flatten1    Flatten           [16]             0     0
-    /// dense1      Dense, Gelu       [32]           544     0
-    /// dense2      Dense, LeakyReLU  [16]           512     0
+    /// dense1      Dense, Gelu       [32]           544   512
+    /// dense2      Dense, LeakyReLU  [16]           512   512
     /// dropout1    Dropout(0.5)      [16]             0     0
-    /// head        Dense             [3]             51     0
+    /// head        Dense             [3]             51    48
     /// Total parameters: 1,107
-    /// Multiply-accumulates per sample (forward): 0
+    /// Multiply-accumulates per sample (forward): 1,072
     /// Loss: BinaryCrossEntropyWithLogits
     /// Optimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1e-08, weight_decay=0.05)
     /// </code>
@@ -49,7 +49,7 @@ namespace Samples.Zoo
         /// <summary>Per-sample output shape (no batch dimension).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
         /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-        public static string Summary => "Layer       Kind              Output  Parameters  MACs\ninput       Input             [2, 8]           0     0\nrelu1       ReLU              [2, 8]           0     0\nsigmoid1    Sigmoid           [2, 8]           0     0\ntanh1       Tanh              [2, 8]           0     0\ngelu1       Gelu              [2, 8]           0     0\nleakyrelu1  LeakyReLU(0.2)    [2, 8]           0     0\nsoftmax1    Softmax           [2, 8]           0     0\nflatten1    Flatten           [16]             0     0\ndense1      Dense, Gelu       [32]           544     0\ndense2      Dense, LeakyReLU  [16]           512     0\ndropout1    Dropout(0.5)      [16]             0     0\nhead        Dense             [3]             51     0\nTotal parameters: 1,107\nMultiply-accumulates per sample (forward): 0\nLoss: BinaryCrossEntropyWithLogits\nOptimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1e-08, weight_decay=0.05)\n";
+        public static string Summary => "Layer       Kind              Output  Parameters  MACs\ninput       Input             [2, 8]           0     0\nrelu1       ReLU              [2, 8]           0     0\nsigmoid1    Sigmoid           [2, 8]           0     0\ntanh1       Tanh              [2, 8]           0     0\ngelu1       Gelu              [2, 8]           0     0\nleakyrelu1  LeakyReLU(0.2)    [2, 8]           0     0\nsoftmax1    Softmax           [2, 8]           0     0\nflatten1    Flatten           [16]             0     0\ndense1      Dense, Gelu       [32]           544   512\ndense2      Dense, LeakyReLU  [16]           512   512\ndropout1    Dropout(0.5)      [16]             0     0\nhead        Dense             [3]             51    48\nTotal parameters: 1,107\nMultiply-accumulates per sample (forward): 1,072\nLoss: BinaryCrossEntropyWithLogits\nOptimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1e-08, weight_decay=0.05)\n";
         private const string InputShapeText = "[2, 8]";
         private const string OutputShapeText = "[3]";
 

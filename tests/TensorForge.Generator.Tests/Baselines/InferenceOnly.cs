@@ -8,10 +8,10 @@ namespace Samples.Inference
     /// <code>
     /// Layer   Kind         Output  Parameters  MACs
     /// input   Input        [16]             0     0
-    /// hidden  Dense, Tanh  [8]            136     0
-    /// code    Dense        [4]             36     0
+    /// hidden  Dense, Tanh  [8]            136   128
+    /// code    Dense        [4]             36    32
     /// Total parameters: 172
-    /// Multiply-accumulates per sample (forward): 0
+    /// Multiply-accumulates per sample (forward): 160
     /// </code>
     /// </summary>
     /// <remarks>
@@ -38,7 +38,7 @@ namespace Samples.Inference
         /// <summary>Per-sample output shape (no batch dimension).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 4 };
         /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-        public static string Summary => "Layer   Kind         Output  Parameters  MACs\ninput   Input        [16]             0     0\nhidden  Dense, Tanh  [8]            136     0\ncode    Dense        [4]             36     0\nTotal parameters: 172\nMultiply-accumulates per sample (forward): 0\n";
+        public static string Summary => "Layer   Kind         Output  Parameters  MACs\ninput   Input        [16]             0     0\nhidden  Dense, Tanh  [8]            136   128\ncode    Dense        [4]             36    32\nTotal parameters: 172\nMultiply-accumulates per sample (forward): 160\n";
         private const string InputShapeText = "[16]";
         private const string OutputShapeText = "[4]";
 

@@ -8,11 +8,11 @@ namespace Samples.Regression
     /// <code>
     /// Layer   Kind            Output  Parameters  MACs
     /// input   Input           [13]             0     0
-    /// dense1  Dense, ReLU     [32]           448     0
-    /// dense2  Dense, Sigmoid  [16]           528     0
-    /// dense3  Dense           [1]             17     0
+    /// dense1  Dense, ReLU     [32]           448   416
+    /// dense2  Dense, Sigmoid  [16]           528   512
+    /// dense3  Dense           [1]             17    16
     /// Total parameters: 993
-    /// Multiply-accumulates per sample (forward): 0
+    /// Multiply-accumulates per sample (forward): 944
     /// Loss: MeanSquaredError
     /// Optimizer: SGD(lr=0.01, momentum=0.9, nesterov=true, weight_decay=0.0001)
     /// Schedule: StepLR(step_size=100, gamma=0.5)
@@ -42,7 +42,7 @@ namespace Samples.Regression
         /// <summary>Per-sample output shape (no batch dimension).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 1 };
         /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-        public static string Summary => "Layer   Kind            Output  Parameters  MACs\ninput   Input           [13]             0     0\ndense1  Dense, ReLU     [32]           448     0\ndense2  Dense, Sigmoid  [16]           528     0\ndense3  Dense           [1]             17     0\nTotal parameters: 993\nMultiply-accumulates per sample (forward): 0\nLoss: MeanSquaredError\nOptimizer: SGD(lr=0.01, momentum=0.9, nesterov=true, weight_decay=0.0001)\nSchedule: StepLR(step_size=100, gamma=0.5)\n";
+        public static string Summary => "Layer   Kind            Output  Parameters  MACs\ninput   Input           [13]             0     0\ndense1  Dense, ReLU     [32]           448   416\ndense2  Dense, Sigmoid  [16]           528   512\ndense3  Dense           [1]             17    16\nTotal parameters: 993\nMultiply-accumulates per sample (forward): 944\nLoss: MeanSquaredError\nOptimizer: SGD(lr=0.01, momentum=0.9, nesterov=true, weight_decay=0.0001)\nSchedule: StepLR(step_size=100, gamma=0.5)\n";
         private const string InputShapeText = "[13]";
         private const string OutputShapeText = "[1]";
 

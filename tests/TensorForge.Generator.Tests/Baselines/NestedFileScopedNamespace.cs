@@ -12,10 +12,10 @@ namespace Contoso.Models
             /// <code>
             /// Layer   Kind         Output  Parameters  MACs
             /// input   Input        [4]              0     0
-            /// dense1  Dense, ReLU  [8]             40     0
-            /// dense2  Dense        [3]             27     0
+            /// dense1  Dense, ReLU  [8]             40    32
+            /// dense2  Dense        [3]             27    24
             /// Total parameters: 67
-            /// Multiply-accumulates per sample (forward): 0
+            /// Multiply-accumulates per sample (forward): 56
             /// Loss: SoftmaxCrossEntropy
             /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
             /// </code>
@@ -44,7 +44,7 @@ namespace Contoso.Models
                 /// <summary>Per-sample output shape (no batch dimension).</summary>
                 public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
                 /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-                public static string Summary => "Layer   Kind         Output  Parameters  MACs\ninput   Input        [4]              0     0\ndense1  Dense, ReLU  [8]             40     0\ndense2  Dense        [3]             27     0\nTotal parameters: 67\nMultiply-accumulates per sample (forward): 0\nLoss: SoftmaxCrossEntropy\nOptimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)\n";
+                public static string Summary => "Layer   Kind         Output  Parameters  MACs\ninput   Input        [4]              0     0\ndense1  Dense, ReLU  [8]             40    32\ndense2  Dense        [3]             27    24\nTotal parameters: 67\nMultiply-accumulates per sample (forward): 56\nLoss: SoftmaxCrossEntropy\nOptimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)\n";
                 private const string InputShapeText = "[4]";
                 private const string OutputShapeText = "[3]";
 

@@ -6,9 +6,9 @@
 /// <code>
 /// Layer   Kind   Output  Parameters  MACs
 /// input   Input  [4]              0     0
-/// dense1  Dense  [3]             15     0
+/// dense1  Dense  [3]             15    12
 /// Total parameters: 15
-/// Multiply-accumulates per sample (forward): 0
+/// Multiply-accumulates per sample (forward): 12
 /// Loss: SoftmaxCrossEntropy
 /// Optimizer: SGD(lr=0.001, momentum=0, nesterov=false, weight_decay=0)
 /// </code>
@@ -37,7 +37,7 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>Per-sample output shape (no batch dimension).</summary>
     public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
     /// <summary>The layer table: kind, name, output shape and parameters of every layer.</summary>
-    public static string Summary => "Layer   Kind   Output  Parameters  MACs\ninput   Input  [4]              0     0\ndense1  Dense  [3]             15     0\nTotal parameters: 15\nMultiply-accumulates per sample (forward): 0\nLoss: SoftmaxCrossEntropy\nOptimizer: SGD(lr=0.001, momentum=0, nesterov=false, weight_decay=0)\n";
+    public static string Summary => "Layer   Kind   Output  Parameters  MACs\ninput   Input  [4]              0     0\ndense1  Dense  [3]             15    12\nTotal parameters: 15\nMultiply-accumulates per sample (forward): 12\nLoss: SoftmaxCrossEntropy\nOptimizer: SGD(lr=0.001, momentum=0, nesterov=false, weight_decay=0)\n";
     private const string InputShapeText = "[4]";
     private const string OutputShapeText = "[3]";
 
