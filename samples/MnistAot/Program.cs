@@ -15,9 +15,11 @@ namespace TensorForge.Samples
     internal static class Program
     {
         private const string Usage =
-            "usage: MnistAot [WEIGHTS] [--expect ACC] [--data DIR]\n" +
+            "usage: MnistAot [WEIGHTS] [--expect ACC] [--lenet PATH [--lenet-expect ACC]] [--data DIR]\n" +
             "  WEIGHTS       safetensors file written by samples/Mnist (default ./mnist-mlp.safetensors)\n" +
             "  --expect ACC  fail unless the accuracy of the loaded weights is ACC percent (±0.05, one digit of 2,000)\n" +
+            "  --lenet PATH  also classify with LeNet-5 weights written by samples/LeNet (fails below 97.0%)\n" +
+            "  --lenet-expect ACC  fail unless the LeNet accuracy is ACC percent (±0.05)\n" +
             "  --data DIR    folder with the MNIST IDX files (default data/mnist-10k of the repository)\n" +
             "  --version     print the version and exit (a start-up measurement)";
 
@@ -28,7 +30,7 @@ namespace TensorForge.Samples
         private const int BatchedRepetitions = 20;
 
         private static int Main(string[] args) =>
-            CommandLine.Run(args, "MnistAot", Usage, new[] { "--expect", "--data" }, allowPositional: true, Run);
+            CommandLine.Run(args, "MnistAot", Usage, new[] { "--expect", "--data", "--lenet", "--lenet-expect" }, allowPositional: true, Run);
 
         private static int Run(CommandLine options)
         {
@@ -69,9 +71,35 @@ namespace TensorForge.Samples
             double trainedAccuracy = MnistData.Percent(results[^1].TestAccuracy!.Value, test.Count);
             Console.WriteLine($"after one epoch in the AOT binary: test accuracy {MnistData.FormatPercent(trainedAccuracy)}");
 
+            if (options.Value("--lenet") is string lenetPath)
+                ClassifyWithLeNet(Path.GetFullPath(lenetPath), options.Double("--lenet-expect"), test, failures);
+
             foreach (string failure in failures)
                 Console.Error.WriteLine($"MnistAot: FAILED: {failure}");
             return failures.Count == 0 ? 0 : 1;
+        }
+
+        /// <summary>The convolutional twin: loads LeNet-5 weights, checks the accuracy and prints µs per digit at batch 1.</summary>
+        private static void ClassifyWithLeNet(string weights, double? expected, Dataset test, List<string> failures)
+        {
+            var lenet = new LeNet5Inference();
+            lenet.Load(weights);
+            double accuracy = MnistData.Percent(Trainer.Evaluate(lenet, test), test.Count);
+            Console.WriteLine($"LeNet-5 inference twin, weights {weights}: test accuracy {MnistData.FormatPercent(accuracy)}");
+            Span<float> output = stackalloc float[LeNet5Inference.OutputSize];
+            for (int pass = 0; pass < 2; pass++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < test.Count; i++)
+                    lenet.Forward(test.Sample(i), output);
+                if (pass == 1)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"LeNet-5 batch 1: {clock.Elapsed.TotalMicroseconds / test.Count:F2} µs per digit"));
+            }
+            if (accuracy < 97.0)
+                failures.Add($"the LeNet-5 accuracy {MnistData.FormatPercent(accuracy)} is below the required 97.00%");
+            if (expected is double expect && Math.Abs(accuracy - expect) > ExpectTolerancePercent)
+                failures.Add($"the LeNet-5 accuracy {MnistData.FormatPercent(accuracy)} differs from the expected {MnistData.FormatPercent(expect)} by more than 0.05 percentage points");
         }
 
         /// <summary>Prints µs per digit one digit at a time and all 2,000 at once, each after a warm-up run that also sizes the
