@@ -81,3 +81,34 @@ public partial class NestedBlock;
 [Dense(3, Name = "fc")]
 [Sgd(LearningRate = 1f)]
 public partial class BlockNet;
+
+/// <summary><see cref="ResidualBatchNormNet"/> with the same names but 5 channels in c1 (so c1.weight, bn1.* differ in shape).</summary>
+[Network(Seed = 6)]
+[Input(3, 6, 6)]
+[Conv2D(5, 3, Padding = 1, Bias = false, Name = "c1")]
+[BatchNorm(Activation = Activation.ReLU, Name = "bn1")]
+[Conv2D(4, 3, Padding = 1, Name = "c2")]
+[BatchNorm(Name = "bn2")]
+[Conv2D(4, 1, From = "input", Name = "proj")]
+[Add("bn2")]
+[ReLU]
+[Concat("c1")]
+[GlobalAvgPool]
+[BatchNorm(Name = "bn3")]
+[Dense(2)]
+[Sgd(LearningRate = 1f)]
+public partial class WiderResidualBatchNormNet;
+
+/// <summary><see cref="ResidualBatchNormNet"/> without running statistics in its file: every BatchNorm replaced by nothing,
+/// so loading it into the original misses the buffers.</summary>
+[Network(Seed = 6)]
+[Input(3, 6, 6)]
+[Conv2D(4, 3, Padding = 1, Bias = false, Name = "c1")]
+[Conv2D(4, 3, Padding = 1, Name = "c2")]
+[Conv2D(4, 1, From = "input", Name = "proj")]
+[Add("c2")]
+[Concat("c1")]
+[GlobalAvgPool]
+[Dense(2)]
+[Sgd(LearningRate = 1f)]
+public partial class NoBatchNormNet;
