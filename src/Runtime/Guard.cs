@@ -47,8 +47,12 @@ namespace TensorForge
                     name);
         }
 
-        /// <summary>Checks that every label lies in [0, classes) and that there are batch × perSample of them.</summary>
-        public static void Labels(ReadOnlySpan<int> labels, int batch, int perSample, int classes, string name = "labels")
+        /// <summary>The label that PyTorch's <c>CrossEntropyLoss</c> skips (its default <c>ignore_index</c>).</summary>
+        public const int IgnoredLabel = -100;
+
+        /// <summary>Checks that every label lies in [0, classes) (or, with <paramref name="allowIgnored"/>, is
+        /// <see cref="IgnoredLabel"/>) and that there are batch × perSample of them.</summary>
+        public static void Labels(ReadOnlySpan<int> labels, int batch, int perSample, int classes, string name = "labels", bool allowIgnored = false)
         {
             long expected = (long)batch * perSample;
             if (labels.Length != expected)
@@ -61,8 +65,9 @@ namespace TensorForge
             for (int i = 0; i < labels.Length; i++)
             {
                 // One unsigned comparison catches negative labels too.
-                if ((uint)labels[i] >= (uint)classes)
-                    throw new ArgumentException($"{name}[{Format(i)}] is {Format(labels[i])} but must lie in [0, {Format(classes)})", name);
+                if ((uint)labels[i] >= (uint)classes && !(allowIgnored && labels[i] == IgnoredLabel))
+                    throw new ArgumentException($"{name}[{Format(i)}] is {Format(labels[i])} but must lie in [0, {Format(classes)})" +
+                        (allowIgnored ? $" or be {IgnoredLabel} (ignored)" : ""), name);
             }
         }
 

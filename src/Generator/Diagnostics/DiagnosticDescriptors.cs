@@ -109,7 +109,7 @@ namespace TensorForge.Generator.Diagnostics
         public static readonly DiagnosticDescriptor DenseNeedsVector = Error(DenseNeedsVectorId, Shapes,
             "Dense needs a vector input",
             "Dense '{0}' expects a vector but receives {1}; add [Flatten] before it",
-            "Dense layers multiply a vector by a matrix; flatten images and sequences first.");
+            "Dense layers multiply a vector, or every time step of a sequence [time, features], by a matrix; flatten images first.");
 
         public static readonly DiagnosticDescriptor LossIncompatible = Error(LossIncompatibleId, Shapes,
             "Loss does not fit the output",

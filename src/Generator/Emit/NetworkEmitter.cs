@@ -686,7 +686,7 @@ namespace TensorForge.Generator.Emit
                         Prologue();
                         if (crossEntropy)
                         {
-                            _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes});");
+                            _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes}, allowIgnored: true);");
                             _w.Line("CheckValues(input, nameof(input));");
                             Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, {BatchTimes(rowsPerSample)}, {classes})");
                         }
