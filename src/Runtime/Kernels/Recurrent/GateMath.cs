@@ -22,21 +22,22 @@ namespace TensorForge.Kernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Tanh<S, T>(T x) where S : ISimdMath<T> where T : struct
         {
+            // Both branches on |x|, then the sign: tanh is odd, and so −0 stays −0.
             T one = S.Broadcast(1f);
             T a = S.Abs(x);
             T e = S.Exp(S.Add(a, a));
-            T large = S.CopySign(S.Subtract(one, S.Divide(S.Broadcast(2f), S.Add(e, one))), x);
+            T large = S.Subtract(one, S.Divide(S.Broadcast(2f), S.Add(e, one)));
 
-            T s = S.Multiply(x, x);
+            T s = S.Multiply(a, a);
             T p = S.Broadcast(21844f / 6081075f);
             p = S.MultiplyAdd(p, s, S.Broadcast(-1382f / 155925f));
             p = S.MultiplyAdd(p, s, S.Broadcast(62f / 2835f));
             p = S.MultiplyAdd(p, s, S.Broadcast(-17f / 315f));
             p = S.MultiplyAdd(p, s, S.Broadcast(2f / 15f));
             p = S.MultiplyAdd(p, s, S.Broadcast(-1f / 3f));
-            T small = S.MultiplyAdd(S.Multiply(x, s), p, x);
+            T small = S.MultiplyAdd(S.Multiply(a, s), p, a);
 
-            return S.Select(S.GreaterThan(S.Broadcast(TanhSeriesBelow), a), small, large);
+            return S.CopySign(S.Select(S.GreaterThan(S.Broadcast(TanhSeriesBelow), a), small, large), x);
         }
     }
 }
