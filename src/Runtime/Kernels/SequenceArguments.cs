@@ -39,6 +39,13 @@ namespace TensorForge.Kernels
                 AtLeast(length, name, d0, d0Name);
         }
 
+        /// <summary>Like <see cref="AtLeast(int, string, int, int, string, string)"/>, except that an empty span is accepted.</summary>
+        public static void EmptyOrAtLeast(int length, string name, int d0, int d1, string d0Name, string d1Name)
+        {
+            if (length != 0)
+                AtLeast(length, name, d0, d1, d0Name, d1Name);
+        }
+
         /// <summary>Like <see cref="AtLeast(int, string, int, int, int, string, string, string)"/>, except that an empty
         /// span is accepted.</summary>
         public static void EmptyOrAtLeast(int length, string name, int d0, int d1, int d2, string d0Name, string d1Name, string d2Name)
