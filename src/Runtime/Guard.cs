@@ -47,6 +47,30 @@ namespace TensorForge
                     name);
         }
 
+        /// <summary>Checks that every token id lies in [0, vocabulary); the message names the first bad id and its position.</summary>
+        public static void Tokens(ReadOnlySpan<int> tokens, int vocabulary, string name = "tokens")
+        {
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if ((uint)tokens[i] >= (uint)vocabulary)
+                    throw new ArgumentException($"{name}[{Format(i)}] is the token id {Format(tokens[i])} but ids must lie in [0, {Format(vocabulary)}) (the vocabulary)", name);
+            }
+        }
+
+        /// <summary>Converts float-coded token ids (as a <c>Dataset</c> holds them) to ids, checking that each is a whole number
+        /// in [0, vocabulary); nothing is written when one is not.</summary>
+        public static void Tokens(ReadOnlySpan<float> values, Span<int> tokens, int vocabulary, string name = "input")
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                float value = values[i];
+                if (!(value >= 0f && value < vocabulary) || value != MathF.Floor(value))
+                    throw new ArgumentException($"{name}[{Format(i)}] is {value.ToString("R", CultureInfo.InvariantCulture)} but a token network's input holds whole token ids in [0, {Format(vocabulary)})", name);
+            }
+            for (int i = 0; i < values.Length; i++)
+                tokens[i] = (int)values[i];
+        }
+
         /// <summary>The label that PyTorch's <c>CrossEntropyLoss</c> skips (its default <c>ignore_index</c>).</summary>
         public const int IgnoredLabel = -100;
 

@@ -35,6 +35,8 @@ namespace TensorForge.Generator.Diagnostics
         public const string BlockInputMismatchId = "TF1010";
         public const string BatchNormInputId = "TF1011";
         public const string NeedsImageId = "TF1012";
+        public const string TokenInputNeedsEmbeddingId = "TF1013";
+        public const string EmbeddingNeedsTokensId = "TF1014";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -168,6 +170,16 @@ namespace TensorForge.Generator.Diagnostics
             "{0} expects an image [channels, height, width] but receives {1}",
             "Convolution and pooling work on [channels, height, width] images (NCHW per batch).");
 
+        public static readonly DiagnosticDescriptor TokenInputNeedsEmbedding = Error(TokenInputNeedsEmbeddingId, Shapes,
+            "Token input not read by an embedding",
+            "The input of '{0}' holds token ids ({1}), so only an [Embedding] can read it, but {2} does",
+            "Token ids are integers, not features: an Embedding turns them into vectors that other layers can read.");
+
+        public static readonly DiagnosticDescriptor EmbeddingNeedsTokens = Error(EmbeddingNeedsTokensId, Shapes,
+            "Embedding fed floats",
+            "Embedding '{0}' looks up token ids, so it must read the network's input, but it reads {1} from '{2}'",
+            "An Embedding is the first layer of a token network: it reads the token ids of the network's input.");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id);
@@ -179,7 +191,7 @@ namespace TensorForge.Generator.Diagnostics
                 DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
                 UnknownBlock, BlockCycle,
                 DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
-                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage);
+                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens);
 
         public static DiagnosticDescriptor ById(string id)
         {

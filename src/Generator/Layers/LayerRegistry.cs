@@ -27,6 +27,7 @@ namespace TensorForge.Generator.Layers
             ["BatchNorm"] = BatchNormLayer.Create,
             ["Add"] = AddLayer.Create,
             ["Concat"] = ConcatLayer.Create,
+            ["Embedding"] = EmbeddingLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);
