@@ -15,4 +15,70 @@ namespace TensorForge
         /// <summary>Elements per vector (embedding_dim).</summary>
         public int Dimension { get; }
     }
+
+    /// <summary>What the recurrent layers share: PyTorch's <c>num_layers</c>, <c>bidirectional</c> and <c>bias</c>, and whether the
+    /// layer outputs every time step <c>[T, H·directions]</c> or only the last one <c>[H·directions]</c>
+    /// (<c>output[:, -1, :]</c>). Parameters per layer k and direction: <c>weight_ih_lk</c>, <c>weight_hh_lk</c>,
+    /// <c>bias_ih_lk</c>, <c>bias_hh_lk</c> (<c>_reverse</c> for the backward direction), initialised U(−1/√H, 1/√H).
+    /// The input is batch-first <c>[T, features]</c>; the initial state is zero.</summary>
+    public abstract class RecurrentAttribute : LayerAttribute
+    {
+        /// <summary>A recurrent layer with <paramref name="hidden"/> features of state.</summary>
+        protected RecurrentAttribute(int hidden) { Hidden = hidden; }
+        /// <summary>Features of the hidden state (hidden_size).</summary>
+        public int Hidden { get; }
+        /// <summary>Stacked layers, each reading the previous one's output sequence. Default 1.</summary>
+        public int NumLayers { get; set; } = 1;
+        /// <summary>Also run every layer from the last time step to the first, and concatenate the two directions. Default false.</summary>
+        public bool Bidirectional { get; set; }
+        /// <summary>Output every time step (true, the default) or only the last.</summary>
+        public bool ReturnSequences { get; set; } = true;
+        /// <summary>Whether the layers have biases. Default true.</summary>
+        public bool Bias { get; set; } = true;
+    }
+
+    /// <summary>Elman RNN, PyTorch <c>nn.RNN(batch_first=True)</c>: h_t = f(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh), f tanh or ReLU.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class RnnAttribute : RecurrentAttribute
+    {
+        /// <summary>An RNN with <paramref name="hidden"/> features of state.</summary>
+        public RnnAttribute(int hidden) : base(hidden) { }
+        /// <summary><see cref="Activation.Tanh"/> (default) or <see cref="Activation.ReLU"/>.</summary>
+        public Activation Nonlinearity { get; set; } = Activation.Tanh;
+    }
+
+    /// <summary>Long short-term memory, PyTorch <c>nn.LSTM(batch_first=True)</c>: gates i, f, g, o in that order in the weights.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LstmAttribute : RecurrentAttribute
+    {
+        /// <summary>An LSTM with <paramref name="hidden"/> features of state.</summary>
+        public LstmAttribute(int hidden) : base(hidden) { }
+    }
+
+    /// <summary>Gated recurrent unit, PyTorch <c>nn.GRU(batch_first=True)</c>: gates r, z, n; n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class GruAttribute : RecurrentAttribute
+    {
+        /// <summary>A GRU with <paramref name="hidden"/> features of state.</summary>
+        public GruAttribute(int hidden) : base(hidden) { }
+    }
+
+    /// <summary>The last time step of a sequence: <c>[T, F]</c> → <c>[F]</c> (<c>x[:, -1, :]</c>).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LastStepAttribute : LayerAttribute { }
+
+    /// <summary>The mean over time of a sequence: <c>[T, F]</c> → <c>[F]</c> (<c>x.mean(dim=1)</c>).</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MeanOverTimeAttribute : LayerAttribute { }
+
+    /// <summary>Layer normalisation over the last axis, PyTorch <c>nn.LayerNorm(features)</c>: weight 1 and bias 0 of
+    /// <c>[features]</c> when <see cref="Affine"/>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class LayerNormAttribute : LayerAttribute
+    {
+        /// <summary>Added to the variance (&gt; 0). Default 1e-5.</summary>
+        public float Epsilon { get; set; } = 1e-5f;
+        /// <summary>Learn a per-feature scale and shift (elementwise_affine). Default true.</summary>
+        public bool Affine { get; set; } = true;
+    }
 }

@@ -37,6 +37,7 @@ namespace TensorForge.Generator.Diagnostics
         public const string NeedsImageId = "TF1012";
         public const string TokenInputNeedsEmbeddingId = "TF1013";
         public const string EmbeddingNeedsTokensId = "TF1014";
+        public const string NeedsSequenceId = "TF1015";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -180,6 +181,11 @@ namespace TensorForge.Generator.Diagnostics
             "Embedding '{0}' looks up token ids, so it must read the network's input, but it reads {1} from '{2}'",
             "An Embedding is the first layer of a token network: it reads the token ids of the network's input.");
 
+        public static readonly DiagnosticDescriptor NeedsSequence = Error(NeedsSequenceId, Shapes,
+            "Layer needs a sequence",
+            "{0} expects a sequence [time, features] but receives {1}",
+            "Recurrent, attention and sequence-pooling layers read batch-first sequences: one [time, features] matrix per sample.");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id);
@@ -191,7 +197,7 @@ namespace TensorForge.Generator.Diagnostics
                 DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
                 UnknownBlock, BlockCycle,
                 DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
-                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens);
+                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence);
 
         public static DiagnosticDescriptor ById(string id)
         {

@@ -270,36 +270,36 @@ namespace TensorForge.Generator.Emit
             // ---- fields ---------------------------------------------------------------------------------
 
             /// <summary>Every batch-sized buffer: field name and per-sample size.</summary>
-            private IEnumerable<(string Field, int PerSample, string Purpose)> Buffers()
+            private IEnumerable<(string Field, int PerSample, string Purpose, string? Size)> Buffers()
             {
-                if (Trainable && !Tokens) yield return ("_input", _plan.Input.Size, "the input of the last ForwardTrain");
+                if (Trainable && !Tokens) yield return ("_input", _plan.Input.Size, "the input of the last ForwardTrain", null);
                 for (int i = 0; i < _layers.Count; i++)
                 {
                     LayerPlan layer = _layers[i];
                     if (!layer.AliasesInput(training: false) || (Trainable && !layer.AliasesInput(training: true)))
                     {
-                        yield return (NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}");
+                        yield return (NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}", null);
                     }
                     foreach (ScratchBuffer scratch in layer.ScratchBuffers.Where(b => !b.Fixed))
                     {
-                        yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}");
+                        yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}", scratch.Size);
                     }
                     if (!Trainable) continue;
                     if (_flow.NeedsGradientField(i))
                     {
-                        yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})");
+                        yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})", null);
                     }
                     if (!_flow.IsLive(i) || _flow.IsView(i)) continue;
                     for (int slot = 0; slot < layer.Inputs.Count; slot++)
                     {
                         if (!_flow.WritesDirectly(i, slot))
                         {
-                            yield return (NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients");
+                            yield return (NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients", null);
                         }
                     }
                 }
-                if (HasLoss) yield return ("_lossGradient", _plan.Output.Size, "dLoss/d(network output)");
-                if (HasLoss && _plan.Loss == LossKind.BinaryCrossEntropyWithLogits) yield return ("_targets", _plan.Output.Size, "0/1 labels as float targets");
+                if (HasLoss) yield return ("_lossGradient", _plan.Output.Size, "dLoss/d(network output)", null);
+                if (HasLoss && _plan.Loss == LossKind.BinaryCrossEntropyWithLogits) yield return ("_targets", _plan.Output.Size, "0/1 labels as float targets", null);
             }
 
             private void EmitFields()
@@ -316,7 +316,7 @@ namespace TensorForge.Generator.Emit
                 if (HasDropout) _w.Line($"private {Runtime}.SeededRandom _dropoutRandom;");
                 _w.Line("/// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>");
                 _w.Line("private int _capacity;");
-                foreach ((string field, int _, string purpose) in Buffers())
+                foreach ((string field, int _, string purpose, string? _) in Buffers())
                 {
                     _w.Line($"private {Runtime}.AlignedBuffer {field} = {Runtime}.AlignedBuffer.Empty; // {purpose}");
                 }
@@ -544,8 +544,19 @@ namespace TensorForge.Generator.Emit
                 _w.Line("/// <summary>Sets every gradient to zero.</summary>");
                 _w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
                 _w.Line();
-                _w.Line($"/// <summary>One {_plan.Optimizer!.Kind} update with the current learning rate{(_plan.Schedule is null ? "" : ", then one schedule tick")}.</summary>");
-                _w.Line($"public void Step() => _optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
+                _w.Line($"/// <summary>{(_plan.Optimizer!.MaxGradientNorm > 0f ? $"Clips the gradients to a total norm of {OptimizerPlan.Format(_plan.Optimizer.MaxGradientNorm)}, then one " : "One ")}{_plan.Optimizer.Kind} update with the current learning rate{(_plan.Schedule is null ? "" : ", then one schedule tick")}.</summary>");
+                if (_plan.Optimizer.MaxGradientNorm > 0f)
+                {
+                    _w.Block("public void Step()", () =>
+                    {
+                        _w.Line($"{Runtime}.Optimizers.GradientClipping.ClipByNorm(_gradients.Span, {Literal.Float(_plan.Optimizer.MaxGradientNorm)});");
+                        _w.Line($"_optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
+                    });
+                }
+                else
+                {
+                    _w.Line($"public void Step() => _optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
+                }
                 _w.Line();
                 if (HasLoss) EmitTrainSteps();
             }
@@ -788,7 +799,7 @@ namespace TensorForge.Generator.Emit
                 {
                     _w.Line($"{Runtime}.Guard.NotAliased(span, name, _parameters.Span, \"Parameters\");");
                     if (Trainable) _w.Line($"{Runtime}.Guard.NotAliased(span, name, _gradients.Span, \"Gradients\");");
-                    foreach ((string field, int _, string purpose) in Buffers())
+                    foreach ((string field, int _, string purpose, string? _) in Buffers())
                     {
                         _w.Line($"{Runtime}.Guard.NotAliased(span, name, {field}.Span, {Literal.String("batch buffer (" + purpose + ")")});");
                     }
@@ -805,9 +816,9 @@ namespace TensorForge.Generator.Emit
                 _w.Block("private void EnsureCapacity(int batch)", () =>
                 {
                     _w.Line("if (batch <= _capacity) return;");
-                    foreach ((string field, int perSample, string _) in Buffers())
+                    foreach ((string field, int perSample, string _, string? size) in Buffers())
                     {
-                        _w.Line($"{field} = new {Runtime}.AlignedBuffer(checked(batch * {Literal.Int(perSample)}));");
+                        _w.Line($"{field} = new {Runtime}.AlignedBuffer({size ?? $"checked(batch * {Literal.Int(perSample)})"});");
                     }
                     if (Tokens)
                     {
