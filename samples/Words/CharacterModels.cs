@@ -13,6 +13,10 @@ namespace TensorForge.Samples
         /// <c>["lstm"] = seed => new LstmModel(seed)</c>); a name of <see cref="Names"/> missing here is reported as not yet
         /// available.</summary>
         public static readonly IReadOnlyDictionary<string, Func<int, ICharacterModel>> Available =
-            new Dictionary<string, Func<int, ICharacterModel>>(StringComparer.Ordinal);
+            new Dictionary<string, Func<int, ICharacterModel>>(StringComparer.Ordinal)
+            {
+                ["lstm"] = seed => new LstmModel(seed),
+                ["gru"] = seed => new GruModel(seed),
+            };
     }
 }
