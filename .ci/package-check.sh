@@ -63,12 +63,12 @@ files=$(unzip -Z1 "$package")
 for expected in TensorForge.nuspec README.md \
   lib/net10.0/TensorForge.Runtime.dll lib/net10.0/TensorForge.Runtime.xml \
   lib/net10.0/TensorForge.Attributes.dll lib/net10.0/TensorForge.Attributes.xml \
-  analyzers/dotnet/cs/TensorForge.Generator.dll ; do
+  analyzers/dotnet/cs/TensorForge.Generator.dll analyzers/dotnet/cs/TensorForge.CodeFixes.dll; do
   grep -qxF "$expected" <<< "$files" || fail "the package has no $expected"
 done
-if grep -E '\.dll$' <<< "$files" | grep -vqE '^(lib/net10\.0|analyzers/dotnet/cs)/TensorForge\.(Runtime|Attributes|Generator)\.dll$'; then
-  fail "the package holds an unexpected assembly: $(grep -E '\.dll$' <<< "$files" | tr '\n' ' ')"
-fi
+unexpected=$(grep -E '\.dll$' <<< "$files" \
+  | grep -vE '^(lib/net10\.0|analyzers/dotnet/cs)/TensorForge\.(Runtime|Attributes|Generator|CodeFixes)\.dll$' || true)
+[ -z "$unexpected" ] || fail "the package holds an unexpected assembly: $(tr '\n' ' ' <<< "$unexpected")"
 symbol_files=$(unzip -Z1 "$symbols")
 for expected in lib/net10.0/TensorForge.Runtime.pdb lib/net10.0/TensorForge.Attributes.pdb; do
   grep -qxF "$expected" <<< "$symbol_files" || fail "the symbol package has no $expected"
