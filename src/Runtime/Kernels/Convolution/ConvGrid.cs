@@ -137,17 +137,19 @@ namespace TensorForge.Kernels
                             long i = a + (long)sh * t - g.PadTop;
                             if (i < 0 || i >= height || end == start)
                             {
-                                new Span<float>(row, pitch).Clear();
+                                ConvRows.Clear(row, pitch);
                                 continue;
                             }
-                            new Span<float>(row, start).Clear();
+                            ConvRows.Clear(row, start);
                             float* from = source + (nint)i * width + firstColumn;
                             if (sw == 1)
-                                new ReadOnlySpan<float>(from, end - start).CopyTo(new Span<float>(row + start, end - start));
+                                ConvRows.Copy(from, row + start, end - start);
+                            else if (sw == 2)
+                                ConvRows.GatherEven(from, row + start, end - start);
                             else
                                 for (int u = 0; u < end - start; u++)
                                     row[start + u] = from[(nint)u * sw];
-                            new Span<float>(row + end, pitch - end).Clear();
+                            ConvRows.Clear(row + end, pitch - end);
                         }
                     }
                 }
@@ -169,6 +171,7 @@ namespace TensorForge.Kernels
                     ? PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw) * BlockSize + u
                     : -1;
             }
+            bool bothPhases = sw == 2 && PhasesWide == 2;
             for (int i = 0; i < height; i++)
             {
                 int ip = i + g.PadTop;
@@ -180,7 +183,7 @@ namespace TensorForge.Kernels
                     float* destination = input + ((nint)c * height + i) * width;
                     if (!stored)
                     {
-                        new Span<float>(destination, width).Clear();
+                        ConvRows.Clear(destination, width);
                         continue;
                     }
                     float* source = image + (nint)c * ChannelStride + rowBase;
@@ -188,16 +191,27 @@ namespace TensorForge.Kernels
                     {
                         // Stored columns are a prefix of the row: u = j + padLeft < Pitch.
                         int count = Math.Clamp(Pitch - g.PadLeft, 0, width);
-                        new ReadOnlySpan<float>(source + g.PadLeft, count).CopyTo(new Span<float>(destination, count));
-                        new Span<float>(destination + count, width - count).Clear();
+                        ConvRows.Copy(source + g.PadLeft, destination, count);
+                        ConvRows.Clear(destination + count, width - count);
+                        continue;
                     }
-                    else
+                    int j = 0;
+                    if (bothPhases)
                     {
-                        for (int j = 0; j < width; j++)
-                        {
-                            int offset = columnMap[j];
-                            destination[j] = offset >= 0 ? source[offset] : 0f;
-                        }
+                        // Stride 2 with both column phases stored: from the first even padded column on, input columns come
+                        // in pairs (phase 0, phase 1) of the same stored column u.
+                        j = g.PadLeft % 2;
+                        int u = (j + g.PadLeft) / 2;
+                        int pairs = Math.Max(0, Math.Min((width - j) / 2, Pitch - u));
+                        ConvRows.Interleave(source + u, source + BlockSize + u, destination + j, pairs);
+                        for (int k = 0; k < j; k++)
+                            destination[k] = columnMap[k] >= 0 ? source[columnMap[k]] : 0f;
+                        j += 2 * pairs;
+                    }
+                    for (; j < width; j++)
+                    {
+                        int offset = columnMap[j];
+                        destination[j] = offset >= 0 ? source[offset] : 0f;
                     }
                 }
             }

@@ -40,6 +40,9 @@ public class Conv2DTests
         new("mixed strides and dilations", 2, 12, 10, 3, 3, 2, 2, 3, 1, 2, 0, 1, 3, 2, 1, 2),
         new("batch 32", 2, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 32),
         new("wide image (two gradient depth blocks)", 2, 40, 40, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+        new("stride 2 on 28x30 (vector phase split)", 4, 28, 30, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 2),
+        new("5x5 stride 2 pad 2 on 26x27", 3, 26, 27, 4, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1),
+        new("1x1 stride 2 on 27x29", 3, 27, 29, 5, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, 2),
         new("single pixel", 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 3),
         new("large padding", 2, 3, 3, 2, 3, 3, 1, 1, 4, 3, 2, 5, 1, 1, 1, 2),
     ];
