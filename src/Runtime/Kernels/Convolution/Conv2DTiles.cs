@@ -34,44 +34,59 @@ namespace TensorForge.Kernels
         // then the grid's garbage columns dropped and the bias added.
 
         public static void Forward(in Conv2DGeometry g, in ConvGrid grid, float* input, float* weight, float* bias, float* output,
-            int sample, int group, int m0, int m1)
+            int s0, int s1, int group, int m0, int m1)
         {
             if (SimdWidth.Use512)
-                Forward<Vector512Math, Vector512<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<Vector512Math, Vector512<float>>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
             else if (SimdWidth.Use256)
-                Forward<Vector256Math, Vector256<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<Vector256Math, Vector256<float>>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
             else if (SimdWidth.Use128)
-                Forward<Vector128Math, Vector128<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<Vector128Math, Vector128<float>>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
             else
-                Forward<ScalarMath, float>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<ScalarMath, float>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
         }
 
+        /// <summary>Samples [s0, s1) of one group, output channels [m0, m1): the samples' grids side by side form the columns
+        /// of one multiply, so that a small image (7 × 8 = 56 grid columns) still fills whole panels.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Forward<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* weight, float* bias, float* output,
-            int sample, int group, int m0, int m1)
+            int s0, int s1, int group, int m0, int m1)
             where S : ISimdMath<T> where T : struct
         {
             int nr = 2 * S.Count;
             int taps = g.KernelHeight * g.KernelWidth, depth = g.ReductionLength;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
-            int columns = grid.Columns, padded = grid.ColumnsPadded, mc = m1 - m0;
+            int samples = s1 - s0, sampleColumns = grid.Columns, mc = m1 - m0;
+            int columns = samples * sampleColumns, padded = RoundUp(columns, ConvGrid.ColumnAlign);
             int kcBlock = BlockDepth(depth, ForwardDepth);
-            int chunk = Math.Clamp(ForwardPanelFloats / kcBlock / nr * nr, nr, (columns + nr - 1) / nr * nr);
+            int chunk = Math.Clamp(ForwardPanelFloats / kcBlock / nr * nr, nr, RoundUp(columns, nr));
+            long imageStride = grid.Direct ? g.InputSize : RoundUp((long)inGroup * grid.ChannelStride + ConvGrid.ColumnAlign, 16);
 
             var carver = new ScratchCarver(null);
-            ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr);
+            ForwardScratch(ref carver, g, grid, samples, imageStride, mc, padded, kcBlock, chunk, nr);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
-            float* image = ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr, out nint* rowStarts, out float* packed,
-                out float* result, out nint* rows, out int* tapOffsets);
+            float* image = ForwardScratch(ref carver, g, grid, samples, imageStride, mc, padded, kcBlock, chunk, nr, out nint* rowStarts,
+                out float* packed, out float* result, out nint* rows, out int* tapOffsets);
 
-            float* x = input + (nint)sample * g.InputSize + (nint)group * inGroup * g.InHeight * g.InWidth;
+            float* x = input + (nint)s0 * g.InputSize + (nint)group * inGroup * g.InHeight * g.InWidth;
             if (grid.Direct)
+            {
                 image = x;
+            }
             else
-                grid.Build(g, x, inGroup, image);
+            {
+                for (int s = 0; s < samples; s++)
+                {
+                    float* sampleImage = image + s * imageStride;
+                    grid.Build(g, x + (nint)s * g.InputSize, inGroup, sampleImage);
+                    // Whole panels read up to a panel past the last channel's block: keep those floats finite.
+                    ConvRows.Clear(sampleImage + (nint)inGroup * grid.ChannelStride, ConvGrid.ColumnAlign);
+                }
+            }
             grid.TapOffsets(g, tapOffsets);
-            for (int p = 0; p < depth; p++)
-                rowStarts[p] = (nint)(image + (nint)(p / taps) * grid.ChannelStride + tapOffsets[p % taps]);
+            for (int c = 0, p = 0; c < inGroup; c++)
+                for (int t = 0; t < taps; t++, p++)
+                    rowStarts[p] = (nint)(image + (nint)c * grid.ChannelStride + tapOffsets[t]);
 
             for (int jc = 0; jc < columns; jc += chunk)
             {
@@ -80,7 +95,7 @@ namespace TensorForge.Kernels
                 for (int pc = 0; pc < depth; pc += kcBlock)
                 {
                     int kc = Math.Min(kcBlock, depth - pc);
-                    PackRows<S, T>(rowStarts + pc, kc, jc, columns, panels, packed);
+                    PackRows<S, T>(rowStarts + pc, (nint)imageStride, sampleColumns, samples, kc, jc, panels, packed, wholePanels: !grid.Direct);
                     for (int r = 0; r < mc; r++)
                         rows[r] = (nint)(weight + ((nint)(group * outGroup + m0 + r) * depth + pc));
                     ConvGemm.Block<S, T>(rows, mc, packed, (nint)kc * nr, nr, panels, kc, result + jc, padded, add: pc > 0, panelsOuter: false);
@@ -92,69 +107,126 @@ namespace TensorForge.Kernels
             for (int r = 0; r < mc; r++)
             {
                 int channel = group * outGroup + m0 + r;
-                float* destination = output + (nint)sample * g.OutputSize + (nint)channel * outHeight * outWidth;
-                float* source = result + (nint)r * padded;
                 float value = bias != null ? bias[channel] : 0f;
-                if (pitch == outWidth)
-                    AddScalar(source, value, destination, outHeight * outWidth, bias != null);
-                else
+                for (int s = 0; s < samples; s++)
+                {
+                    float* destination = output + (nint)(s0 + s) * g.OutputSize + (nint)channel * outHeight * outWidth;
+                    float* source = result + (nint)r * padded + (nint)s * sampleColumns;
+                    if (pitch == outWidth)
+                    {
+                        AddScalar(source, value, destination, outHeight * outWidth, bias != null);
+                        continue;
+                    }
+                    // Rows in order, each overshooting into the ones after it (written later); rows whose overshoot would
+                    // leave this plane (another tile's, or past the output) exactly.
+                    int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
                     for (int oy = 0; oy < outHeight; oy++)
                     {
-                        if (bias != null)
-                            ConvRows.AddScalar(source + (nint)oy * pitch, value, destination + (nint)oy * outWidth, outWidth);
+                        float* from = source + (nint)oy * pitch, to = destination + (nint)oy * outWidth;
+                        if (oy * outWidth + overshoot <= plane && oy < outHeight - 1)
+                            ConvRows.AddScalarOvershooting(from, value, to, outWidth, bias != null);
+                        else if (bias != null)
+                            ConvRows.AddScalar(from, value, to, outWidth);
                         else
-                            ConvRows.Copy(source + (nint)oy * pitch, destination + (nint)oy * outWidth, outWidth);
+                            ConvRows.Copy(from, to, outWidth);
                     }
+                }
             }
         }
 
-        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int mc, int kcBlock, int chunk, int nr)
-            => ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr, out _, out _, out _, out _, out _);
+        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int samples, long imageStride,
+            int mc, int padded, int kcBlock, int chunk, int nr)
+            => ForwardScratch(ref carver, g, grid, samples, imageStride, mc, padded, kcBlock, chunk, nr, out _, out _, out _, out _, out _);
 
-        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int mc, int kcBlock, int chunk, int nr,
-            out nint* rowStarts, out float* packed, out float* result, out nint* rows, out int* tapOffsets)
+        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int samples, long imageStride,
+            int mc, int padded, int kcBlock, int chunk, int nr, out nint* rowStarts, out float* packed, out float* result, out nint* rows, out int* tapOffsets)
         {
-            float* image = grid.Direct ? null : carver.Floats((long)g.GroupInChannels * grid.ChannelStride);
+            float* image = grid.Direct ? null : carver.Floats(samples * imageStride);
             rowStarts = carver.Pointers(g.ReductionLength);
-            packed = carver.Floats((long)kcBlock * chunk);
-            result = carver.Floats((long)mc * grid.ColumnsPadded);
+            // A panel row's last piece may write a panel past the row's end (see PackRows).
+            packed = carver.Floats((long)kcBlock * chunk + nr);
+            result = carver.Floats((long)mc * padded);
             rows = carver.Pointers(mc);
             tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
             return image;
         }
 
-        /// <summary>Packs kc im2col rows (row p starts at rowStarts[p]) × columns [jc, jc + panels·NR) into panels of NR
-        /// columns, kc rows each; columns at or past <paramref name="columns"/> are zero.</summary>
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        private static long RoundUp(long value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        /// <summary>Packs kc im2col rows × columns [jc, jc + panels·NR) of the samples' grids side by side into panels of NR
+        /// columns, kc rows each. Row p of sample s starts at rowStarts[p] + s·sampleStride; sample s holds columns
+        /// [s·sampleColumns, (s + 1)·sampleColumns). A panel may take pieces of several samples. With
+        /// <paramref name="wholePanels"/> (every row may be read a panel past its end) each piece is copied as a whole panel
+        /// row, in order, so that each later piece overwrites the overshoot of the one before (the last piece's overshoot
+        /// lands in the next row, which is packed after it, or in the buffer's extra panel row); columns past the last
+        /// sample then hold whatever followed it, and their results are dropped. Without it (the input itself, read in
+        /// place) pieces are copied exactly and the columns past the last sample are zero.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void PackRows<S, T>(nint* rowStarts, int kc, int jc, int columns, int panels, float* packed)
+        private static void PackRows<S, T>(nint* rowStarts, nint sampleStride, int sampleColumns, int samples, int kc, int jc, int panels,
+            float* packed, bool wholePanels)
             where S : ISimdMath<T> where T : struct
         {
             int w = S.Count, nr = 2 * w;
+            // (source offset, destination offset, length) of each piece of the current panel.
+            nint* pieces = stackalloc nint[3 * 64];
             for (int j = 0; j < panels; j++)
             {
-                int q = jc + j * nr;
-                int valid = Math.Min(nr, columns - q);
+                int column = jc + j * nr;
+                int sample = column / sampleColumns, q = column % sampleColumns;
+                int count = 0, filled = 0;
+                while (filled < nr && sample < samples)
+                {
+                    int length = Math.Min(nr - filled, sampleColumns - q);
+                    pieces[3 * count] = sample * sampleStride + q;
+                    pieces[3 * count + 1] = filled;
+                    pieces[3 * count + 2] = length;
+                    count++;
+                    filled += length;
+                    sample++;
+                    q = 0;
+                }
                 float* panel = packed + (nint)j * kc * nr;
-                if (valid == nr)
+                if (count == 1 && (filled == nr || wholePanels))
+                {
+                    nint offset = pieces[0];
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* source = (float*)rowStarts[p] + offset;
+                        S.Store(S.Load(source), panel + p * nr);
+                        S.Store(S.Load(source + w), panel + p * nr + w);
+                    }
+                }
+                else if (wholePanels)
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        float* source = (float*)rowStarts[p] + q;
-                        S.Store(S.Load(source), panel + p * nr);
-                        S.Store(S.Load(source + w), panel + p * nr + w);
+                        float* row = (float*)rowStarts[p];
+                        for (int i = 0; i < count; i++)
+                        {
+                            float* source = row + pieces[3 * i];
+                            float* destination = panel + p * nr + pieces[3 * i + 1];
+                            S.Store(S.Load(source), destination);
+                            S.Store(S.Load(source + w), destination + w);
+                        }
                     }
                 }
                 else
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        float* source = (float*)rowStarts[p] + q;
+                        float* row = (float*)rowStarts[p];
                         float* destination = panel + p * nr;
-                        int i = 0;
-                        for (; i < valid; i++)
-                            destination[i] = source[i];
-                        for (; i < nr; i++)
-                            destination[i] = 0f;
+                        for (int i = 0; i < count; i++)
+                        {
+                            float* source = row + pieces[3 * i];
+                            nint at = pieces[3 * i + 1], length = pieces[3 * i + 2];
+                            for (nint k = 0; k < length; k++)
+                                destination[at + k] = source[k];
+                        }
+                        for (int k = filled; k < nr; k++)
+                            destination[k] = 0f;
                     }
                 }
             }
@@ -176,54 +248,61 @@ namespace TensorForge.Kernels
         // from), which is then un-padded into the input gradient.
 
         public static void BackwardInput(in Conv2DGeometry g, in ConvGrid grid, float* outputGradient, float* transposedWeight,
-            float* inputGradient, int sample, int group, int c0, int c1)
+            float* inputGradient, int s0, int s1, int group, int c0, int c1)
         {
             if (SimdWidth.Use512)
-                BackwardInput<Vector512Math, Vector512<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<Vector512Math, Vector512<float>>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
             else if (SimdWidth.Use256)
-                BackwardInput<Vector256Math, Vector256<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<Vector256Math, Vector256<float>>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
             else if (SimdWidth.Use128)
-                BackwardInput<Vector128Math, Vector128<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<Vector128Math, Vector128<float>>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
             else
-                BackwardInput<ScalarMath, float>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<ScalarMath, float>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
         }
 
+        /// <summary>Samples [s0, s1) of one group, input channels [c0, c1); the samples' grids side by side are the columns.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardInput<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* outputGradient, float* transposedWeight,
-            float* inputGradient, int sample, int group, int c0, int c1)
+            float* inputGradient, int s0, int s1, int group, int c0, int c1)
             where S : ISimdMath<T> where T : struct
         {
             int nr = 2 * S.Count;
             int taps = g.KernelHeight * g.KernelWidth, depth = g.ReductionLength;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
-            int columns = grid.Columns, padded = grid.ColumnsPadded, pitch = grid.Pitch;
+            int samples = s1 - s0, sampleColumns = grid.Columns, pitch = grid.Pitch;
+            int columns = samples * sampleColumns, padded = RoundUp(columns, ConvGrid.ColumnAlign);
             int channels = c1 - c0;
+            long imageStride = (long)channels * grid.ChannelStride;
             int kcBlock = BlockDepth(outGroup, BackwardInputDepth);
 
             var carver = new ScratchCarver(null);
-            BackwardInputScratch(ref carver, g, grid, channels);
+            BackwardInputScratch(ref carver, g, grid, padded, samples * imageStride);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
-            float* gradientGrid = BackwardInputScratch(ref carver, g, grid, channels, out float* imageGradient, out float* columnsGradient,
-                out nint* rows, out int* tapOffsets, out int* columnMap);
+            float* gradientGrid = BackwardInputScratch(ref carver, g, grid, padded, samples * imageStride, out float* imageGradient,
+                out float* columnsGradient, out nint* rows, out int* tapOffsets, out int* columnMap);
 
-            // The output gradient on the grid: garbage and padding columns zero.
+            // The output gradient on the grid, samples side by side: garbage and padding columns zero.
             int outHeight = g.OutHeight, outWidth = g.OutWidth;
             for (int co = 0; co < outGroup; co++)
             {
-                float* source = outputGradient + (nint)sample * g.OutputSize + (nint)(group * outGroup + co) * outHeight * outWidth;
                 float* destination = gradientGrid + (nint)co * padded;
-                if (pitch == outWidth)
-                    new ReadOnlySpan<float>(source, columns).CopyTo(new Span<float>(destination, columns));
-                else
-                    for (int oy = 0; oy < outHeight; oy++)
-                    {
-                        ConvRows.Copy(source + (nint)oy * outWidth, destination + (nint)oy * pitch, outWidth);
-                        ConvRows.Clear(destination + (nint)oy * pitch + outWidth, pitch - outWidth);
-                    }
+                for (int s = 0; s < samples; s++)
+                {
+                    float* source = outputGradient + (nint)(s0 + s) * g.OutputSize + (nint)(group * outGroup + co) * outHeight * outWidth;
+                    float* sampleGrid = destination + (nint)s * sampleColumns;
+                    if (pitch == outWidth)
+                        ConvRows.Copy(source, sampleGrid, sampleColumns);
+                    else
+                        for (int oy = 0; oy < outHeight; oy++)
+                        {
+                            ConvRows.Copy(source + (nint)oy * outWidth, sampleGrid + (nint)oy * pitch, outWidth);
+                            ConvRows.Clear(sampleGrid + (nint)oy * pitch + outWidth, pitch - outWidth);
+                        }
+                }
                 ConvRows.Clear(destination + columns, padded - columns);
             }
 
-            new Span<float>(imageGradient, checked(channels * grid.ChannelStride)).Clear();
+            new Span<float>(imageGradient, checked((int)(samples * imageStride))).Clear();
             grid.TapOffsets(g, tapOffsets);
             int panels = (columns + nr - 1) / nr;
             int end = c1 * taps;
@@ -239,28 +318,36 @@ namespace TensorForge.Kernels
                         add: pc > 0, panelsOuter: true);
                 }
                 // col2im: each row goes back to the run of the image it was read from, rows in order.
+                int channel = pb / taps - c0, tap = pb % taps;
                 for (int r = 0; r < rb; r++)
                 {
-                    int p = pb + r;
-                    float* run = imageGradient + (nint)(p / taps - c0) * grid.ChannelStride + tapOffsets[p % taps];
-                    var target = new Span<float>(run, columns);
-                    TensorPrimitives.Add(target, new ReadOnlySpan<float>(columnsGradient + (nint)r * padded, columns), target);
+                    float* run = imageGradient + (nint)channel * grid.ChannelStride + tapOffsets[tap];
+                    for (int s = 0; s < samples; s++)
+                        ConvRows.Add(run + s * imageStride, columnsGradient + (nint)r * padded + (nint)s * sampleColumns, sampleColumns);
+                    if (++tap == taps)
+                    {
+                        tap = 0;
+                        channel++;
+                    }
                 }
             }
 
-            float* dx = inputGradient + (nint)sample * g.InputSize + (nint)(group * inGroup + c0) * g.InHeight * g.InWidth;
-            grid.Extract(g, imageGradient, channels, dx, columnMap);
+            for (int s = 0; s < samples; s++)
+            {
+                float* dx = inputGradient + (nint)(s0 + s) * g.InputSize + (nint)(group * inGroup + c0) * g.InHeight * g.InWidth;
+                grid.Extract(g, imageGradient + s * imageStride, channels, dx, columnMap);
+            }
         }
 
-        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels)
-            => BackwardInputScratch(ref carver, g, grid, channels, out _, out _, out _, out _, out _);
+        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int padded, long imageFloats)
+            => BackwardInputScratch(ref carver, g, grid, padded, imageFloats, out _, out _, out _, out _, out _);
 
-        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels,
+        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int padded, long imageFloats,
             out float* imageGradient, out float* columnsGradient, out nint* rows, out int* tapOffsets, out int* columnMap)
         {
-            float* gradientGrid = carver.Floats((long)g.GroupOutChannels * grid.ColumnsPadded);
-            imageGradient = carver.Floats((long)channels * grid.ChannelStride);
-            columnsGradient = carver.Floats((long)BackwardInputRows * grid.ColumnsPadded);
+            float* gradientGrid = carver.Floats((long)g.GroupOutChannels * padded);
+            imageGradient = carver.Floats(imageFloats);
+            columnsGradient = carver.Floats((long)BackwardInputRows * padded);
             rows = carver.Pointers(BackwardInputRows);
             tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
             columnMap = carver.Ints(g.InWidth);

@@ -110,6 +110,10 @@ namespace TensorForge.Kernels
         /// input.</summary>
         public void Build(in Conv2DGeometry g, float* input, int channels, float* image)
         {
+            // Zero everything in one pass (long stores), then copy the input rows where they go: cheaper than clearing the
+            // padding around each row when rows are short (a 7-column phase of a 14-wide input).
+            for (int c = 0; c < channels; c++)
+                new Span<float>(image + (nint)c * ChannelStride, ChannelStride).Clear();
             int sh = g.StrideHeight, sw = g.StrideWidth, width = g.InWidth, height = g.InHeight, pitch = Pitch;
             for (int ky = 0; ky < g.KernelHeight; ky++)
             {
@@ -117,6 +121,9 @@ namespace TensorForge.Kernels
                     continue;
                 int a = Phase(ky, g.DilationHeight, sh);
                 int ia = PhaseIndex(a, g.KernelHeight, g.DilationHeight, sh);
+                // Stored rows t holding input: a + sh·t − padTop ∈ [0, height).
+                int firstRow = Math.Min(DataStart(a, g.PadTop, sh), Rows);
+                int endRow = Math.Max(firstRow, Math.Min(DataEnd(a, g.PadTop, height, sh, firstRow), Rows));
                 for (int kx = 0; kx < g.KernelWidth; kx++)
                 {
                     if (!FirstOfPhase(kx, g.DilationWidth, sw))
@@ -124,32 +131,26 @@ namespace TensorForge.Kernels
                     int b = Phase(kx, g.DilationWidth, sw);
                     int ib = PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw);
                     int start = Math.Min(DataStart(b, g.PadLeft, sw), pitch);
-                    int end = Math.Max(start, Math.Min(DataEnd(b, g.PadLeft, width, sw, start), pitch));
-                    // Input column of stored column u: b + sw·u − padLeft.
+                    int count = Math.Max(start, Math.Min(DataEnd(b, g.PadLeft, width, sw, start), pitch)) - start;
+                    if (count == 0)
+                        continue;
+                    // Input column of stored column u: b + sw·u − padLeft; input row of stored row t: a + sh·t − padTop.
                     int firstColumn = b + sw * start - g.PadLeft;
                     for (int c = 0; c < channels; c++)
                     {
-                        float* block = image + (nint)c * ChannelStride + (nint)(ia * PhasesWide + ib) * BlockSize;
-                        float* source = input + (nint)c * height * width;
-                        for (int t = 0; t < Rows; t++)
+                        float* block = image + (nint)c * ChannelStride + (nint)(ia * PhasesWide + ib) * BlockSize + start;
+                        float* source = input + (nint)c * height * width + firstColumn;
+                        for (int t = firstRow; t < endRow; t++)
                         {
                             float* row = block + (nint)t * pitch;
-                            long i = a + (long)sh * t - g.PadTop;
-                            if (i < 0 || i >= height || end == start)
-                            {
-                                ConvRows.Clear(row, pitch);
-                                continue;
-                            }
-                            ConvRows.Clear(row, start);
-                            float* from = source + (nint)i * width + firstColumn;
+                            float* from = source + (nint)(a + sh * t - g.PadTop) * width;
                             if (sw == 1)
-                                ConvRows.Copy(from, row + start, end - start);
+                                ConvRows.Copy(from, row, count);
                             else if (sw == 2)
-                                ConvRows.GatherEven(from, row + start, end - start);
+                                ConvRows.GatherEven(from, row, count);
                             else
-                                for (int u = 0; u < end - start; u++)
-                                    row[start + u] = from[(nint)u * sw];
-                            ConvRows.Clear(row + end, pitch - end);
+                                for (int u = 0; u < count; u++)
+                                    row[u] = from[(nint)u * sw];
                         }
                     }
                 }

@@ -9,12 +9,17 @@ namespace TensorForge.Kernels
     /// Every element is moved or added on its own, so the vector width never changes a result.</summary>
     internal static unsafe class ConvRows
     {
+        /// <summary>Whether the vector loops run. Not <see cref="SimdWidth"/>'s per-thread test hook: these loops move or add
+        /// each element on its own, so the width cannot change a result, and reading a thread-static per row costs more than
+        /// a short row.</summary>
+        private static readonly bool s_vector = Avx2.IsSupported;
+
         /// <summary>destination[i] = source[i] for i &lt; count; the ranges must not overlap.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Copy(float* source, float* destination, int count)
         {
             int i = 0;
-            if (SimdWidth.Use256 && count >= 8)
+            if (s_vector && count >= 8)
             {
                 for (; i + 8 <= count; i += 8)
                     Vector256.Store(Vector256.Load(source + i), destination + i);
@@ -31,7 +36,7 @@ namespace TensorForge.Kernels
         public static void AddScalar(float* source, float value, float* destination, int count)
         {
             int i = 0;
-            if (SimdWidth.Use256 && count >= 8)
+            if (s_vector && count >= 8)
             {
                 Vector256<float> v = Vector256.Create(value);
                 for (; i + 8 <= count; i += 8)
@@ -44,12 +49,51 @@ namespace TensorForge.Kernels
                 destination[i] = source[i] + value;
         }
 
+        /// <summary>destination[i] = source[i] + value (or source[i] when <paramref name="add"/> is false) for i &lt; count,
+        /// in whole 8-float vectors: up to 7 floats past the end of both are read and written. For rows that the caller
+        /// writes in increasing order, where what follows a row is written (correctly) later.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddScalarOvershooting(float* source, float value, float* destination, int count, bool add)
+        {
+            if (!s_vector)
+            {
+                for (int k = 0; k < count; k++)
+                    destination[k] = add ? source[k] + value : source[k];
+                return;
+            }
+            Vector256<float> v = Vector256.Create(value);
+            for (int i = 0; i < count; i += 8)
+            {
+                Vector256<float> x = Vector256.Load(source + i);
+                Vector256.Store(add ? x + v : x, destination + i);
+            }
+        }
+
+        /// <summary>destination[i] += source[i] for i &lt; count; the ranges must not overlap.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Add(float* destination, float* source, int count)
+        {
+            int i = 0;
+            if (s_vector && Vector512.IsHardwareAccelerated && count >= 16)
+            {
+                for (; i + 16 <= count; i += 16)
+                    Vector512.Store(Vector512.Load(destination + i) + Vector512.Load(source + i), destination + i);
+            }
+            if (s_vector)
+            {
+                for (; i + 8 <= count; i += 8)
+                    Vector256.Store(Vector256.Load(destination + i) + Vector256.Load(source + i), destination + i);
+            }
+            for (; i < count; i++)
+                destination[i] += source[i];
+        }
+
         /// <summary>destination[i] = 0 for i &lt; count.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Clear(float* destination, int count)
         {
             int i = 0;
-            if (SimdWidth.Use256 && count >= 8)
+            if (s_vector && count >= 8)
             {
                 for (; i + 8 <= count; i += 8)
                     Vector256.Store(Vector256<float>.Zero, destination + i);
@@ -66,7 +110,7 @@ namespace TensorForge.Kernels
         public static void GatherEven(float* source, float* destination, int count)
         {
             int u = 0;
-            if (SimdWidth.Use256 && Avx2.IsSupported)
+            if (s_vector)
             {
                 // Two loads of 8 hold 8 even elements; the last vector must not read past source[2·count − 2].
                 for (; 2 * u + 16 <= 2 * count - 1; u += 8)
@@ -87,7 +131,7 @@ namespace TensorForge.Kernels
         public static void Interleave(float* even, float* odd, float* destination, int pairs)
         {
             int u = 0;
-            if (SimdWidth.Use256 && Avx2.IsSupported)
+            if (s_vector)
             {
                 for (; u + 8 <= pairs; u += 8)
                 {
