@@ -151,6 +151,23 @@ namespace TensorForge.Kernels
             return image;
         }
 
+        /// <summary>One plane of the output gradient onto the grid: rows of outWidth floats at a pitch, the garbage columns
+        /// zero. Rows are copied in order in whole vectors where the overshoot (into the garbage columns and the next row,
+        /// both written after) stays inside the plane being read.</summary>
+        private static void ToGrid(float* source, float* destination, int outHeight, int outWidth, int pitch)
+        {
+            int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                float* from = source + (nint)oy * outWidth, to = destination + (nint)oy * pitch;
+                if (oy * outWidth + overshoot <= plane && oy < outHeight - 1)
+                    ConvRows.AddScalarOvershooting(from, 0f, to, outWidth, add: false);
+                else
+                    ConvRows.Copy(from, to, outWidth);
+                ConvRows.Clear(to + outWidth, pitch - outWidth);
+            }
+        }
+
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
         private static long RoundUp(long value, int multiple) => (value + multiple - 1) / multiple * multiple;
@@ -293,11 +310,7 @@ namespace TensorForge.Kernels
                     if (pitch == outWidth)
                         ConvRows.Copy(source, sampleGrid, sampleColumns);
                     else
-                        for (int oy = 0; oy < outHeight; oy++)
-                        {
-                            ConvRows.Copy(source + (nint)oy * outWidth, sampleGrid + (nint)oy * pitch, outWidth);
-                            ConvRows.Clear(sampleGrid + (nint)oy * pitch + outWidth, pitch - outWidth);
-                        }
+                        ToGrid(source, sampleGrid, outHeight, outWidth, pitch);
                 }
                 ConvRows.Clear(destination + columns, padded - columns);
             }
@@ -469,11 +482,7 @@ namespace TensorForge.Kernels
                     if (pitch == outWidth)
                         ConvRows.Copy(source, destination, columns);
                     else
-                        for (int oy = 0; oy < outHeight; oy++)
-                        {
-                            ConvRows.Copy(source + (nint)oy * outWidth, destination + (nint)oy * pitch, outWidth);
-                            ConvRows.Clear(destination + (nint)oy * pitch + outWidth, pitch - outWidth);
-                        }
+                        ToGrid(source, destination, outHeight, outWidth, pitch);
                 }
 
                 bool add = s > 0;

@@ -190,8 +190,15 @@ namespace TensorForge.Kernels
                     float* source = image + (nint)c * ChannelStride + rowBase;
                     if (sw == 1)
                     {
-                        // Stored columns are a prefix of the row: u = j + padLeft < Pitch.
+                        // Stored columns are a prefix of the row: u = j + padLeft < Pitch. Rows are written in order, so a
+                        // row may overshoot into the next while that stays inside this channel's plane (the block it reads
+                        // has rows to spare below).
                         int count = Math.Clamp(Pitch - g.PadLeft, 0, width);
+                        if (count == width && i < height - 1 && i * width + ((width + 7) & ~7) <= height * width)
+                        {
+                            ConvRows.AddScalarOvershooting(source + g.PadLeft, 0f, destination, width, add: false);
+                            continue;
+                        }
                         ConvRows.Copy(source + g.PadLeft, destination, count);
                         ConvRows.Clear(destination + count, width - count);
                         continue;
