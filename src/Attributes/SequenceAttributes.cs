@@ -81,4 +81,56 @@ namespace TensorForge
         /// <summary>Learn a per-feature scale and shift (elementwise_affine). Default true.</summary>
         public bool Affine { get; set; } = true;
     }
+
+    /// <summary>Adds the fixed sinusoidal table of Vaswani et al. to a sequence <c>[T, dimension]</c>:
+    /// pe[t, 2i] = sin(t / 10000^(2i/d)), pe[t, 2i+1] = cos(t / 10000^(2i/d)). No parameters; the table's length is the
+    /// compile-time T.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class PositionalEncodingAttribute : LayerAttribute
+    {
+        /// <summary>A table of width <paramref name="dimension"/>, which must be the input's feature count.</summary>
+        public PositionalEncodingAttribute(int dimension) { Dimension = dimension; }
+        /// <summary>Features per time step (d_model).</summary>
+        public int Dimension { get; }
+    }
+
+    /// <summary>Multi-head scaled dot-product self-attention on <c>[T, d]</c>, PyTorch <c>nn.MultiheadAttention(d, heads,
+    /// batch_first=True)</c> called as <c>attn(x, x, x)</c>: parameters <c>in_proj_weight [3d, d]</c>, <c>in_proj_bias [3d]</c>,
+    /// <c>out_proj.weight [d, d]</c>, <c>out_proj.bias [d]</c>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class MultiHeadAttentionAttribute : LayerAttribute
+    {
+        /// <summary>Attention with <paramref name="heads"/> heads (which must divide the model width).</summary>
+        public MultiHeadAttentionAttribute(int heads) { Heads = heads; }
+        /// <summary>Heads.</summary>
+        public int Heads { get; }
+        /// <summary>Step t attends only to steps ≤ t (PyTorch's causal mask). Default false.</summary>
+        public bool Causal { get; set; }
+        /// <summary>Dropout on the attention probabilities in training. Default 0.</summary>
+        public float Dropout { get; set; }
+    }
+
+    /// <summary>A Transformer encoder layer, PyTorch <c>nn.TransformerEncoderLayer(d, heads, FeedForward, Dropout,
+    /// activation, batch_first=True, norm_first=NormFirst)</c>, with its state_dict names (<c>self_attn.*</c>, <c>linear1.*</c>,
+    /// <c>linear2.*</c>, <c>norm1.*</c>, <c>norm2.*</c>). It is inlined as those layers, with the residual Adds and dropouts.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class TransformerEncoderLayerAttribute : LayerAttribute
+    {
+        /// <summary>An encoder layer with <paramref name="heads"/> attention heads.</summary>
+        public TransformerEncoderLayerAttribute(int heads) { Heads = heads; }
+        /// <summary>Attention heads (which must divide the model width).</summary>
+        public int Heads { get; }
+        /// <summary>Width of the feed-forward network (dim_feedforward). Default 2048, as PyTorch.</summary>
+        public int FeedForward { get; set; } = 2048;
+        /// <summary>Dropout probability (attention, feed-forward and both residual branches). Default 0.1.</summary>
+        public float Dropout { get; set; } = 0.1f;
+        /// <summary>Pre-norm (LayerNorm before each sublayer) instead of PyTorch's default post-norm. Default false.</summary>
+        public bool NormFirst { get; set; }
+        /// <summary>Activation of the feed-forward network: <see cref="Activation.ReLU"/> (default) or <see cref="Activation.Gelu"/>.</summary>
+        public Activation Activation { get; set; } = Activation.ReLU;
+        /// <summary>Causal self-attention (a language model's mask). Default false.</summary>
+        public bool Causal { get; set; }
+        /// <summary>ε of both LayerNorms. Default 1e-5.</summary>
+        public float LayerNormEpsilon { get; set; } = 1e-5f;
+    }
 }

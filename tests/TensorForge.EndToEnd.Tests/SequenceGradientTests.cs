@@ -8,13 +8,18 @@ public class SequenceGradientTests
 {
     private const float Epsilon = 1e-3f;
 
-    public static TheoryData<string> Networks => new() { nameof(RecurrentStackNet), nameof(RecurrentGraphNet) };
+    public static TheoryData<string> Networks => new() { nameof(RecurrentStackNet), nameof(RecurrentGraphNet), nameof(TransformerNet) };
 
     [Theory]
     [MemberData(nameof(Networks))]
     public void Parameter_and_input_gradients_match_finite_differences(string name)
     {
-        ITrainableNetwork network = name == nameof(RecurrentStackNet) ? new RecurrentStackNet() : new RecurrentGraphNet();
+        ITrainableNetwork network = name switch
+        {
+            nameof(RecurrentStackNet) => new RecurrentStackNet(),
+            nameof(RecurrentGraphNet) => new RecurrentGraphNet(),
+            _ => new TransformerNet(),
+        };
         const int batch = 3;
         float[] input = TestData.Uniform(batch * network.InputSize, seed: 81);
         float[] weights = TestData.Uniform(batch * network.OutputSize, seed: 82);
@@ -146,5 +151,45 @@ public class SequenceGradientTests
         Assert.True(norm > 0.5f);
         double clipped = Math.Sqrt(network.Gradients.ToArray().Sum(g => (double)g * g));
         Assert.InRange(clipped, 0.49, 0.5);
+    }
+
+    [Fact]
+    public void Causal_transformer_is_causal_has_PyTorch_names_and_learns_a_copy_task()
+    {
+        var network = new TinyCausalTransformer();
+        // Causality: changing the token at step 3 leaves the logits of steps 0-2 unchanged.
+        var a = new float[6 * 7];
+        var b = new float[6 * 7];
+        network.Forward([1, 2, 3, 4, 5, 6], a);
+        network.Forward([1, 2, 3, 0, 5, 6], b);
+        Assert.Equal(a.AsSpan(0, 3 * 7).ToArray(), b.AsSpan(0, 3 * 7).ToArray());
+        Assert.NotEqual(a.AsSpan(3 * 7, 7).ToArray(), b.AsSpan(3 * 7, 7).ToArray());
+
+        var stream = new MemoryStream();
+        network.Save(stream);
+        string header = System.Text.Encoding.UTF8.GetString(stream.ToArray(), 8, (int)BitConverter.ToInt64(stream.ToArray(), 0));
+        foreach (string tensor in new[] { "layers.0.self_attn.in_proj_weight", "layers.0.self_attn.in_proj_bias", "layers.0.self_attn.out_proj.weight",
+            "layers.1.self_attn.out_proj.bias", "layers.0.linear1.weight", "layers.0.linear2.bias", "layers.1.norm1.weight", "layers.1.norm2.bias" })
+        {
+            Assert.Contains($"\"{tensor}\"", header);
+        }
+
+        // Predict the previous token: needs attention to the step before.
+        var random = new SeededRandom(3);
+        int[] tokens = new int[32 * 6];
+        int[] labels = new int[32 * 6];
+        float first = 0, last = 0;
+        for (int step = 0; step < 300; step++)
+        {
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                tokens[i] = random.NextInt32(7);
+                labels[i] = i % 6 == 0 ? -100 : tokens[i - 1];
+            }
+            float loss = network.TrainStep(tokens, labels);
+            if (step == 0) first = loss;
+            last = loss;
+        }
+        Assert.True(last < 0.35f * first, $"loss {first} -> {last}");
     }
 }

@@ -38,6 +38,8 @@ namespace TensorForge.Generator.Diagnostics
         public const string TokenInputNeedsEmbeddingId = "TF1013";
         public const string EmbeddingNeedsTokensId = "TF1014";
         public const string NeedsSequenceId = "TF1015";
+        public const string PositionalEncodingWidthId = "TF1016";
+        public const string HeadsDoNotDivideId = "TF1017";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -186,6 +188,16 @@ namespace TensorForge.Generator.Diagnostics
             "{0} expects a sequence [time, features] but receives {1}",
             "Recurrent, attention and sequence-pooling layers read batch-first sequences: one [time, features] matrix per sample.");
 
+        public static readonly DiagnosticDescriptor PositionalEncodingWidth = Error(PositionalEncodingWidthId, Shapes,
+            "Positional encoding of the wrong width",
+            "PositionalEncoding '{0}' adds a table of width {1}, but its input {2} has {3} features per time step",
+            "The sinusoidal table is added element by element, so its width is the input's last dimension.");
+
+        public static readonly DiagnosticDescriptor HeadsDoNotDivide = Error(HeadsDoNotDivideId, Shapes,
+            "Heads do not divide the model width",
+            "{0} has {1} heads, which must divide the model width {2} of its input {3}",
+            "Multi-head attention splits the model width into equal slices, one per head.");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id);
@@ -197,7 +209,7 @@ namespace TensorForge.Generator.Diagnostics
                 DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
                 UnknownBlock, BlockCycle,
                 DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
-                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence);
+                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence, PositionalEncodingWidth, HeadsDoNotDivide);
 
         public static DiagnosticDescriptor ById(string id)
         {

@@ -140,7 +140,7 @@ namespace TensorForge.Generator.Emit
             private string TypeName => _plan.ClassName + _plan.TypeParameters;
 
             private bool HasLoss => Trainable && _plan.Loss != LossKind.None;
-            private bool HasDropout => _layers.Any(l => l is DropoutLayer);
+            private bool HasDropout => _layers.Any(l => l.UsesDropoutRandom);
 
             public void Emit()
             {

@@ -41,6 +41,9 @@ namespace TensorForge.Generator.Layers
 
         public int BufferStorage => Buffers.Sum(b => b.StorageLength);
 
+        /// <summary>Whether the layer draws from the network's dropout random stream in training.</summary>
+        public virtual bool UsesDropoutRandom => false;
+
         /// <summary>The smallest batch training mode accepts (BatchNorm1d needs two samples to have a variance); checked before
         /// anything changes.</summary>
         public virtual int MinimumTrainingBatch => 1;

@@ -34,6 +34,8 @@ namespace TensorForge.Generator.Layers
             ["LastStep"] = SequencePoolLayer.For(mean: false),
             ["MeanOverTime"] = SequencePoolLayer.For(mean: true),
             ["LayerNorm"] = LayerNormLayer.Create,
+            ["PositionalEncoding"] = PositionalEncodingLayer.Create,
+            ["MultiHeadAttention"] = MultiHeadAttentionLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);

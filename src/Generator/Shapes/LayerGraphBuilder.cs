@@ -65,6 +65,18 @@ namespace TensorForge.Generator.Shapes
                 {
                     (secondNode, second) = Resolve(entry, entry.OtherName, entry.OtherWritten, "other", allNames, ref valid);
                 }
+                // Not a public argument: a TransformerEncoderLayer's linear2 projects back to the width of the layer's input.
+                if (entry.Attribute.GetString("MatchWidthOf") is { } widthOf)
+                {
+                    Shape? model = _nodes.TryGetValue(widthOf, out int modelNode) ? ShapeOf(modelNode) : null;
+                    entry = entry with
+                    {
+                        Attribute = entry.Attribute with
+                        {
+                            Arguments = entry.Attribute.Arguments.Concat(new[] { new ArgumentValue("units", ArgumentKind.Number, model?.Last ?? 1, null, EquatableArray<int>.Empty, entry.Attribute.Location) }).ToEquatableArray(),
+                        },
+                    };
+                }
                 string? next = entries.Skip(i + 1).FirstOrDefault(e => e.Kind == EntryKind.Layer)?.Attribute.Kind;
                 LayerRegistry.TryGet(entry.Attribute.Kind, out LayerBuilder builder);
                 var context = new LayerBuildContext(entry.Attribute, entry.Name, input, (int)System.Math.Min(ParameterCount, int.MaxValue), next, _diagnostics)

@@ -38,3 +38,26 @@ public partial class RecurrentGraphNet;
 [Dense(6, Name = "head")]
 [Adam(LearningRate = 1e-2f, MaxGradientNorm = 0.5f)]
 public partial class TokenLstmNet;
+
+/// <summary>Positional encoding, a causal post-norm encoder layer, a pre-norm one, plain multi-head attention, mean over time.</summary>
+[Network(Seed = 12)]
+[Input(4, 8)]
+[PositionalEncoding(8)]
+[TransformerEncoderLayer(2, FeedForward = 16, Dropout = 0f, Activation = Activation.Gelu, Causal = true, Name = "enc0")]
+[TransformerEncoderLayer(4, FeedForward = 12, Dropout = 0f, Activation = Activation.Gelu, NormFirst = true, Name = "enc1")]
+[MultiHeadAttention(4, Name = "attn")]
+[MeanOverTime]
+[Dense(2)]
+[Sgd(LearningRate = 1f)]
+public partial class TransformerNet;
+
+/// <summary>The Words transformer's shape, small: tokens, embedding, positional encoding, two causal layers with dropout.</summary>
+[Network(Seed = 13, Loss = Loss.SoftmaxCrossEntropy)]
+[Input(6)]
+[Embedding(7, 8, Name = "embed")]
+[PositionalEncoding(8)]
+[TransformerEncoderLayer(2, FeedForward = 16, Dropout = 0.1f, Causal = true, Name = "layers.0")]
+[TransformerEncoderLayer(2, FeedForward = 16, Dropout = 0.1f, Causal = true, Name = "layers.1")]
+[Dense(7, Name = "head")]
+[Adam(LearningRate = 1e-2f)]
+public partial class TinyCausalTransformer;
