@@ -17,6 +17,7 @@ namespace TensorForge.Samples
             {
                 ["lstm"] = seed => new LstmModel(seed),
                 ["gru"] = seed => new GruModel(seed),
+                ["transformer"] = seed => new TransformerModel(seed),
             };
     }
 }
