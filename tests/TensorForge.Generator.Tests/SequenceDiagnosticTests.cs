@@ -129,4 +129,52 @@ public class SequenceDiagnosticTests
             public partial class Net;
             """));
     }
+
+    [Fact]
+    public void TF1016_PositionalEncodingOfTheWrongWidth()
+    {
+        Diagnostic diagnostic = Single("""
+            [Network]
+            [Input(16, 32)]
+            [PositionalEncoding({|TF1016:64|})]
+            public partial class Net;
+            """);
+        Assert.Equal("PositionalEncoding 'positionalencoding1' adds a table of width 64, but its input [16, 32] has 32 features per time step", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void TF1017_HeadsThatDoNotDivideTheWidth()
+    {
+        Diagnostic diagnostic = Single("""
+            [Network]
+            [Input(16, 30)]
+            [MultiHeadAttention({|TF1017:4|})]
+            public partial class Net;
+            """);
+        Assert.Equal("MultiHeadAttention 'multiheadattention1' has 4 heads, which must divide the model width 30 of its input [16, 30]", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void TF1017_InsideATransformerEncoderLayerIsReportedOnTheLayerNamingTheSubmodule()
+    {
+        Diagnostic diagnostic = Single("""
+            [Network]
+            [Input(16, 30)]
+            [{|TF1017:TransformerEncoderLayer(4, Name = "enc")|}]
+            public partial class Net;
+            """);
+        Assert.Equal("MultiHeadAttention 'enc.self_attn' has 4 heads, which must divide the model width 30 of its input [16, 30]", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void TF0006_TransformerEncoderLayerArguments()
+    {
+        Diagnostic diagnostic = Single("""
+            [Network]
+            [Input(16, 32)]
+            [TransformerEncoderLayer(4, {|TF0006:Activation = Activation.Tanh|})]
+            public partial class Net;
+            """);
+        Assert.Equal("Activation of TransformerEncoderLayer 'transformerencoderlayer1' must be Activation.ReLU or Activation.Gelu but is 4", diagnostic.GetMessage());
+    }
 }
