@@ -84,7 +84,7 @@ namespace TensorForge.Kernels
             fixed (float* dy = outputGradient, w = weight, dx = inputGradient, work = workspace)
             {
                 var job = Conv2DJob.For(Conv2DJob.Pass.BackwardInput, g, batch);
-                if (!ConvChannelwise.Applies(g))
+                if (!ConvChannelwise.Applies(g, inputGradient: true))
                 {
                     // Wᵀ per group, [in/groups·kh·kw, out/groups]: the rows the input-gradient multiply broadcasts.
                     int depth = g.ReductionLength, outGroup = g.GroupOutChannels;
@@ -268,11 +268,15 @@ namespace TensorForge.Kernels
             int wanted = threads == 1 ? 1 : 2 * threads;
             int rowsPerChunkUnit = ConvGemm.MR;
             job._groupsPerTile = 1;
-            job._channelwise = pass != Pass.BackwardWeight && ConvChannelwise.Applies(g);
+            int panelWidth = SimdWidth.Use512 ? 32 : SimdWidth.Use256 ? 16 : SimdWidth.Use128 ? 8 : 2;
+            job._channelwise = pass == Pass.BackwardWeight
+                ? ConvChannelwise.AppliesToWeightGradient(g, panelWidth)
+                : ConvChannelwise.Applies(g, inputGradient: pass == Pass.BackwardInput);
             if (job._channelwise)
             {
-                // One sample per unit, its channels (= groups) split into chunks when there are fewer samples than tiles.
-                job._units = batch;
+                // Forward and input gradient: one sample per unit, its channels (= groups) split into chunks when there are
+                // fewer samples than tiles. Weight gradient: chunks of channels, each over the whole batch.
+                job._units = pass == Pass.BackwardWeight ? 1 : batch;
                 job.Chunk(wanted, g.Groups, 1);
                 return job;
             }
@@ -336,6 +340,23 @@ namespace TensorForge.Kernels
             Input = Weight = Bias = Output = Workspace = OriginalWeight = null;
         }
 
+        /// <summary>Rows [p0, p1) of a group's dWᵀ accumulator (row stride <paramref name="stride"/>) into the weight
+        /// gradient [co, p], overwriting or adding.</summary>
+        private void FinishWeightGradient(int group, int p0, int p1, float* accumulator, int stride)
+        {
+            int depth = _g.ReductionLength, outGroup = _g.GroupOutChannels;
+            float* dw = Weight + (nint)group * outGroup * depth;
+            for (int co = 0; co < outGroup; co++)
+            {
+                float* target = dw + (nint)co * depth;
+                for (int p = p0; p < p1; p++)
+                {
+                    float value = accumulator[(nint)(p - p0) * stride + co];
+                    target[p] = Accumulate ? target[p] + value : value;
+                }
+            }
+        }
+
         public override void RunTile(int index)
         {
             int unit = index / _chunks, chunk = index % _chunks;
@@ -344,9 +365,20 @@ namespace TensorForge.Kernels
             {
                 int c0 = chunk * _chunkSize, c1 = Math.Min(g.Groups, c0 + _chunkSize);
                 if (_pass == Pass.Forward)
+                {
                     ConvChannelwise.Forward(g, _grid, Input, Weight, Bias, Output, unit, unit + 1, c0, c1);
-                else
+                }
+                else if (_pass == Pass.BackwardInput)
+                {
                     ConvChannelwise.BackwardInput(g, _grid, Output, OriginalWeight, Input, unit, unit + 1, c0, c1);
+                }
+                else
+                {
+                    int stride = Conv2D.AccumulatorStride(g);
+                    ConvChannelwise.BackwardWeight(g, _grid, Input, Output, Workspace, stride, _batch, c0, c1);
+                    for (int group = c0; group < c1; group++)
+                        FinishWeightGradient(group, 0, g.ReductionLength, Workspace + (nint)group * g.ReductionLength * stride, stride);
+                }
                 return;
             }
             switch (_pass)
@@ -367,7 +399,7 @@ namespace TensorForge.Kernels
                 }
                 default:
                 {
-                    int depth = g.ReductionLength, outGroup = g.GroupOutChannels;
+                    int depth = g.ReductionLength;
                     int p0 = chunk * _chunkSize, p1 = Math.Min(depth, p0 + _chunkSize);
                     int stride = Conv2D.AccumulatorStride(g);
                     int lastGroup = Math.Min(g.Groups, (unit + 1) * _groupsPerTile);
@@ -375,17 +407,7 @@ namespace TensorForge.Kernels
                     {
                         float* accumulator = Workspace + ((nint)group * depth + p0) * stride;
                         Conv2DTiles.BackwardWeight(g, _grid, Input, Output, accumulator, stride, _batch, group, p0, p1);
-                        // This tile's rows of dWᵀ into the weight gradient [co, p].
-                        float* dw = Weight + (nint)group * outGroup * depth;
-                        for (int co = 0; co < outGroup; co++)
-                        {
-                            float* target = dw + (nint)co * depth;
-                            for (int p = p0; p < p1; p++)
-                            {
-                                float value = accumulator[(nint)(p - p0) * stride + co];
-                                target[p] = Accumulate ? target[p] + value : value;
-                            }
-                        }
+                        FinishWeightGradient(group, p0, p1, accumulator, stride);
                     }
                     break;
                 }

@@ -446,7 +446,7 @@ namespace TensorForge.Kernels
 
         /// <summary>Whether the weight gradient takes dot products along the grid rather than panels of output channels: when
         /// the channels would fill at most a quarter of a panel (LeNet's 1→6, depthwise), most of every FMA would be padding.</summary>
-        private static bool UsesDots(int outGroup, int nr) => 4 * outGroup <= nr;
+        internal static bool UsesDots(int outGroup, int nr) => 4 * outGroup <= nr;
 
         /// <summary>The weight gradient for few output channels: dW[co, p] += Σ_q dY'[co, q] · X[p, q] as dot products of
         /// two contiguous runs (the output gradient on the grid, garbage columns zero, and the image run of row p), four rows
@@ -527,7 +527,7 @@ namespace TensorForge.Kernels
         /// <summary>P image rows × C gradient rows of dot products over <paramref name="length"/> positions, added to (or
         /// stored in) acc[r·stride + c].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
+        internal static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
             where S : ISimdMath<T> where T : struct where P : struct, IRowCount where C : struct, IRowCount
         {
             int w = S.Count;

@@ -12,8 +12,16 @@ namespace TensorForge.Kernels
     /// gradient (the input gradient). Sums run over the taps in order, so the bits depend only on the geometry.</summary>
     internal static unsafe class ConvChannelwise
     {
-        /// <summary>Whether a layer takes these loops: one input channel per group.</summary>
-        public static bool Applies(in Conv2DGeometry g) => g.GroupInChannels == 1;
+        /// <summary>Whether a pass of a layer takes these loops: one input channel per group; for the input gradient also at
+        /// most two output channels per group, since each (output channel, tap) pair costs a pass over the image gradient
+        /// (LeNet's 1→6 is faster as a multiply).</summary>
+        public static bool Applies(in Conv2DGeometry g, bool inputGradient)
+            => g.GroupInChannels == 1 && (!inputGradient || g.GroupOutChannels <= 2);
+
+        /// <summary>Whether the weight gradient takes these loops: one input channel per group, and few enough output
+        /// channels per group that the multiply would take dot products anyway (see <see cref="Conv2DTiles.UsesDots"/>).</summary>
+        public static bool AppliesToWeightGradient(in Conv2DGeometry g, int panelWidth)
+            => g.GroupInChannels == 1 && Conv2DTiles.UsesDots(g.GroupOutChannels, panelWidth);
 
         // ---------------------------------------------------------------------------------------------------------------
 
@@ -206,6 +214,88 @@ namespace TensorForge.Kernels
                 float* dx = inputGradient + (nint)s * g.InputSize + (nint)c0 * g.InHeight * g.InWidth;
                 grid.Extract(g, imageGradient, channels, dx, columnMap);
             }
+        }
+
+        // ---------------------------------------------------------------------------------------------------------------
+
+        public static void BackwardWeight(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient, float* accumulator,
+            int accumulatorStride, int batch, int c0, int c1)
+        {
+            if (SimdWidth.Use512)
+                BackwardWeight<Vector512Math, Vector512<float>>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, c0, c1);
+            else if (SimdWidth.Use256)
+                BackwardWeight<Vector256Math, Vector256<float>>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, c0, c1);
+            else if (SimdWidth.Use128)
+                BackwardWeight<Vector128Math, Vector128<float>>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, c0, c1);
+            else
+                BackwardWeight<ScalarMath, float>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, c0, c1);
+        }
+
+        /// <summary>Weight-gradient accumulator rows of groups (= input channels) [c0, c1) over all samples: the dot products of
+        /// <see cref="Conv2DTiles"/>' few-channel path, with each sample's image built once for all the tile's channels
+        /// rather than once per channel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardWeight<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient, float* accumulator,
+            int accumulatorStride, int batch, int c0, int c1)
+            where S : ISimdMath<T> where T : struct
+        {
+            int taps = g.KernelHeight * g.KernelWidth, multiplier = g.GroupOutChannels, channels = c1 - c0;
+            int columns = grid.Columns, outHeight = g.OutHeight, outWidth = g.OutWidth, outPlane = outHeight * outWidth;
+            long imageFloats = grid.Direct ? 0 : (long)channels * grid.ChannelStride;
+
+            var carver = new ScratchCarver(null);
+            carver.Floats(imageFloats);
+            carver.Floats((long)multiplier * columns);
+            carver.Ints(taps);
+            carver.Pointers(taps);
+            carver = new ScratchCarver(ConvScratch.Get(carver.Used));
+            float* image = carver.Floats(imageFloats);
+            float* gradientGrid = carver.Floats((long)multiplier * columns);
+            int* offsets = carver.Ints(taps);
+            nint* rowOffsets = carver.Pointers(taps);
+            grid.TapOffsets(g, offsets);
+            for (int t = 0; t < taps; t++)
+                rowOffsets[t] = offsets[t];
+
+            for (int s = 0; s < batch; s++)
+            {
+                float* x = input + (nint)s * g.InputSize + (nint)c0 * g.InHeight * g.InWidth;
+                if (grid.Direct)
+                    image = x;
+                else
+                    grid.Build(g, x, channels, image);
+                bool add = s > 0;
+                for (int c = 0; c < channels; c++)
+                {
+                    int first = (c0 + c) * multiplier;
+                    for (int j = 0; j < multiplier; j++)
+                    {
+                        float* dy = outputGradient + (nint)s * g.OutputSize + (nint)(first + j) * outPlane;
+                        if (grid.Pitch == outWidth)
+                            ConvRows.Copy(dy, gradientGrid + (nint)j * columns, columns);
+                        else
+                            Conv2DTiles.ToGrid(dy, gradientGrid + (nint)j * columns, outHeight, outWidth, grid.Pitch);
+                    }
+                    float* channelImage = image + (nint)c * grid.ChannelStride;
+                    float* acc = accumulator + (nint)(c0 + c) * taps * accumulatorStride;
+                    int t0 = 0;
+                    for (; t0 + 4 <= taps; t0 += 4)
+                        DotRow<S, T, Rows4>(channelImage, rowOffsets + t0, gradientGrid, columns, multiplier, acc + (nint)t0 * accumulatorStride, accumulatorStride, add);
+                    for (; t0 < taps; t0++)
+                        DotRow<S, T, Rows1>(channelImage, rowOffsets + t0, gradientGrid, columns, multiplier, acc + (nint)t0 * accumulatorStride, accumulatorStride, add);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void DotRow<S, T, P>(float* image, nint* rowOffsets, float* gradientGrid, int columns, int multiplier, float* acc, nint stride, bool add)
+            where S : ISimdMath<T> where T : struct where P : struct, IRowCount
+        {
+            int j = 0;
+            for (; j + 2 <= multiplier; j += 2)
+                Conv2DTiles.DotBlock<S, T, P, Rows2>(image, rowOffsets, gradientGrid + (nint)j * columns, columns, acc + j, stride, add);
+            if (j < multiplier)
+                Conv2DTiles.DotBlock<S, T, P, Rows1>(image, rowOffsets, gradientGrid + (nint)j * columns, columns, acc + j, stride, add);
         }
 
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
