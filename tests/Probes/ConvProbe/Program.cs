@@ -60,9 +60,9 @@ static partial class P
         return ProbeIterations * 12.0 * (Vector512.IsHardwareAccelerated ? 16 : 8) * 2 / seconds;
     }
 
-    record Shape(string Name, int InC, int H, int W, int OutC, int K, int Stride, int Pad, int Batch)
+    record Shape(string Name, int InC, int H, int W, int OutC, int K, int Stride, int Pad, int Batch, int Groups = 1)
     {
-        public Conv2DGeometry G => new(InC, H, W, OutC, K, K, Stride, Stride, Pad, Pad, Pad, Pad, 1, 1, 1);
+        public Conv2DGeometry G => new(InC, H, W, OutC, K, K, Stride, Stride, Pad, Pad, Pad, Pad, 1, 1, Groups);
     }
 
     static readonly Shape[] Shapes =
@@ -80,6 +80,8 @@ static partial class P
         new("res 16>32 1x1s2 28 b32", 16, 28, 28, 32, 1, 2, 0, 32),
         new("res 32>64 1x1s2 14 b32", 32, 14, 14, 64, 1, 2, 0, 32),
         new("target b1", 64, 28, 28, 64, 3, 1, 1, 1),
+        new("depthwise 32 3x3 28 b32", 32, 28, 28, 32, 3, 1, 1, 32, 32),
+        new("depthwise 64 3x3s2 14 b32", 64, 14, 14, 64, 3, 2, 1, 32, 64),
     ];
 
     /// <summary>libtorch's conv2d (oneDNN on x64) on one thread for the same call. The backward passes are timed as

@@ -103,34 +103,39 @@ namespace TensorForge.Kernels
             }
 
             // Drop the garbage columns, add the bias.
-            int outHeight = g.OutHeight, outWidth = g.OutWidth, pitch = grid.Pitch;
             for (int r = 0; r < mc; r++)
             {
                 int channel = group * outGroup + m0 + r;
-                float value = bias != null ? bias[channel] : 0f;
                 for (int s = 0; s < samples; s++)
                 {
-                    float* destination = output + (nint)(s0 + s) * g.OutputSize + (nint)channel * outHeight * outWidth;
-                    float* source = result + (nint)r * padded + (nint)s * sampleColumns;
-                    if (pitch == outWidth)
-                    {
-                        AddScalar(source, value, destination, outHeight * outWidth, bias != null);
-                        continue;
-                    }
-                    // Rows in order, each overshooting into the ones after it (written later); rows whose overshoot would
-                    // leave this plane (another tile's, or past the output) exactly.
-                    int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
-                    for (int oy = 0; oy < outHeight; oy++)
-                    {
-                        float* from = source + (nint)oy * pitch, to = destination + (nint)oy * outWidth;
-                        if (oy * outWidth + overshoot <= plane && oy < outHeight - 1)
-                            ConvRows.AddScalarOvershooting(from, value, to, outWidth, bias != null);
-                        else if (bias != null)
-                            ConvRows.AddScalar(from, value, to, outWidth);
-                        else
-                            ConvRows.Copy(from, to, outWidth);
-                    }
+                    float* destination = output + (nint)(s0 + s) * g.OutputSize + (nint)channel * g.OutHeight * g.OutWidth;
+                    Compact(result + (nint)r * padded + (nint)s * sampleColumns, destination, g.OutHeight, g.OutWidth, grid.Pitch,
+                        bias != null ? bias[channel] : 0f, bias != null);
                 }
+            }
+        }
+
+        /// <summary>One output plane from the grid: the garbage columns dropped, <paramref name="value"/> added when
+        /// <paramref name="add"/>. Rows are written in order in whole vectors where the overshoot (into the rows after,
+        /// written later) stays inside the plane; nothing outside the plane (another tile's, or past the output) is
+        /// touched.</summary>
+        internal static void Compact(float* source, float* destination, int outHeight, int outWidth, int pitch, float value, bool add)
+        {
+            if (pitch == outWidth)
+            {
+                AddScalar(source, value, destination, outHeight * outWidth, add);
+                return;
+            }
+            int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                float* from = source + (nint)oy * pitch, to = destination + (nint)oy * outWidth;
+                if (oy * outWidth + overshoot <= plane && oy < outHeight - 1)
+                    ConvRows.AddScalarOvershooting(from, value, to, outWidth, add);
+                else if (add)
+                    ConvRows.AddScalar(from, value, to, outWidth);
+                else
+                    ConvRows.Copy(from, to, outWidth);
             }
         }
 
@@ -154,7 +159,7 @@ namespace TensorForge.Kernels
         /// <summary>One plane of the output gradient onto the grid: rows of outWidth floats at a pitch, the garbage columns
         /// zero. Rows are copied in order in whole vectors where the overshoot (into the garbage columns and the next row,
         /// both written after) stays inside the plane being read.</summary>
-        private static void ToGrid(float* source, float* destination, int outHeight, int outWidth, int pitch)
+        internal static void ToGrid(float* source, float* destination, int outHeight, int outWidth, int pitch)
         {
             int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
             for (int oy = 0; oy < outHeight; oy++)
@@ -441,7 +446,7 @@ namespace TensorForge.Kernels
 
         /// <summary>Whether the weight gradient takes dot products along the grid rather than panels of output channels: when
         /// the channels would fill at most a quarter of a panel (LeNet's 1→6, depthwise), most of every FMA would be padding.</summary>
-        private static bool UsesDots(int outGroup, int nr) => 4 * outGroup <= nr;
+        internal static bool UsesDots(int outGroup, int nr) => 4 * outGroup <= nr;
 
         /// <summary>The weight gradient for few output channels: dW[co, p] += Σ_q dY'[co, q] · X[p, q] as dot products of
         /// two contiguous runs (the output gradient on the grid, garbage columns zero, and the image run of row p), four rows
@@ -522,7 +527,7 @@ namespace TensorForge.Kernels
         /// <summary>P image rows × C gradient rows of dot products over <paramref name="length"/> positions, added to (or
         /// stored in) acc[r·stride + c].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
+        internal static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
             where S : ISimdMath<T> where T : struct where P : struct, IRowCount where C : struct, IRowCount
         {
             int w = S.Count;

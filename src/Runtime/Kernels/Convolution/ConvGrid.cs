@@ -124,6 +124,27 @@ namespace TensorForge.Kernels
                 // Stored rows t holding input: a + sh·t − padTop ∈ [0, height).
                 int firstRow = Math.Min(DataStart(a, g.PadTop, sh), Rows);
                 int endRow = Math.Max(firstRow, Math.Min(DataEnd(a, g.PadTop, height, sh, firstRow), Rows));
+                if (sw == 2)
+                {
+                    // Each input row once, split into its two column phases: even input columns go to phase padLeft mod 2
+                    // from stored column padLeft div 2, odd ones to the other phase from (padLeft + 1) div 2.
+                    int evenPhase = g.PadLeft % 2, oddPhase = 1 - evenPhase;
+                    int evenStart = g.PadLeft / 2, oddStart = (g.PadLeft + 1) / 2;
+                    bool evenUsed = PhaseUsed(evenPhase, g.KernelWidth, g.DilationWidth, 2), oddUsed = PhaseUsed(oddPhase, g.KernelWidth, g.DilationWidth, 2);
+                    int evenCount = evenUsed ? Math.Clamp(pitch - evenStart, 0, (width + 1) / 2) : 0;
+                    int oddCount = oddUsed ? Math.Clamp(pitch - oddStart, 0, width / 2) : 0;
+                    nint evenBlock = evenUsed ? (nint)(ia * PhasesWide + PhaseIndex(evenPhase, g.KernelWidth, g.DilationWidth, 2)) * BlockSize + evenStart : 0;
+                    nint oddBlock = oddUsed ? (nint)(ia * PhasesWide + PhaseIndex(oddPhase, g.KernelWidth, g.DilationWidth, 2)) * BlockSize + oddStart : 0;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        float* channelImage = image + (nint)c * ChannelStride;
+                        float* source = input + (nint)c * height * width;
+                        for (int t = firstRow; t < endRow; t++)
+                            ConvRows.SplitEvenOdd(source + (nint)(a + sh * t - g.PadTop) * width, width,
+                                channelImage + evenBlock + (nint)t * pitch, evenCount, channelImage + oddBlock + (nint)t * pitch, oddCount);
+                    }
+                    continue;
+                }
                 for (int kx = 0; kx < g.KernelWidth; kx++)
                 {
                     if (!FirstOfPhase(kx, g.DilationWidth, sw))
@@ -146,8 +167,6 @@ namespace TensorForge.Kernels
                             float* from = source + (nint)(a + sh * t - g.PadTop) * width;
                             if (sw == 1)
                                 ConvRows.Copy(from, row, count);
-                            else if (sw == 2)
-                                ConvRows.GatherEven(from, row, count);
                             else
                                 for (int u = 0; u < count; u++)
                                     row[u] = from[(nint)u * sw];

@@ -105,25 +105,35 @@ namespace TensorForge.Kernels
                 destination[i] = 0f;
         }
 
-        /// <summary>destination[u] = source[2u] for u &lt; count, reading no further than source[2·count − 2].</summary>
+        /// <summary>even[u] = source[2u] for u &lt; evenCount and odd[u] = source[2u + 1] for u &lt; oddCount, reading only
+        /// source[0, count) and writing nothing else: with AVX-512, 32 floats per step through masked loads and stores (the
+        /// rows of a stride-2 image are short, 7–14 floats per phase).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void GatherEven(float* source, float* destination, int count)
+        public static void SplitEvenOdd(float* source, int count, float* even, int evenCount, float* odd, int oddCount)
         {
-            int u = 0;
-            if (s_vector)
+            if (Avx512F.IsSupported)
             {
-                // Two loads of 8 hold 8 even elements; the last vector must not read past source[2·count − 2].
-                for (; 2 * u + 16 <= 2 * count - 1; u += 8)
+                Vector512<int> lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                Vector512<int> evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                Vector512<int> oddIndex = evenIndex + Vector512<int>.One;
+                for (int k = 0; 2 * k < count; k += 16)
                 {
-                    Vector256<float> low = Avx.LoadVector256(source + 2 * u), high = Avx.LoadVector256(source + 2 * u + 8);
-                    // [l0 l2 h0 h2 | l4 l6 h4 h6], then the 64-bit pairs reordered to [l0 l2 l4 l6 h0 h2 h4 h6].
-                    Vector256<float> mixed = Avx.Shuffle(low, high, 0b10_00_10_00);
-                    Vector256<float> even = Avx2.Permute4x64(mixed.AsDouble(), 0b11_01_10_00).AsSingle();
-                    Avx.Store(destination + u, even);
+                    int rest = count - 2 * k;
+                    Vector512<float> low = Avx512F.MaskLoad(source + 2 * k, Vector512.LessThan(lanes, Vector512.Create(rest)).AsSingle(), Vector512<float>.Zero);
+                    Vector512<float> high = Avx512F.MaskLoad(source + 2 * k + 16, Vector512.LessThan(lanes, Vector512.Create(rest - 16)).AsSingle(), Vector512<float>.Zero);
+                    if (k < evenCount)
+                        Avx512F.MaskStore(even + k, Vector512.LessThan(lanes, Vector512.Create(evenCount - k)).AsSingle(),
+                            Avx512F.PermuteVar16x32x2(low, evenIndex, high));
+                    if (k < oddCount)
+                        Avx512F.MaskStore(odd + k, Vector512.LessThan(lanes, Vector512.Create(oddCount - k)).AsSingle(),
+                            Avx512F.PermuteVar16x32x2(low, oddIndex, high));
                 }
+                return;
             }
-            for (; u < count; u++)
-                destination[u] = source[2 * u];
+            for (int u = 0; u < evenCount; u++)
+                even[u] = source[2 * u];
+            for (int u = 0; u < oddCount; u++)
+                odd[u] = source[2 * u + 1];
         }
 
         /// <summary>destination[2u] = even[u], destination[2u + 1] = odd[u] for u &lt; pairs.</summary>

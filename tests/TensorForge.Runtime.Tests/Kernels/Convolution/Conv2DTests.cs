@@ -45,6 +45,9 @@ public class Conv2DTests
         new("1x1 stride 2 on 27x29", 3, 27, 29, 5, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, 2),
         new("tiny 3x3 pad 1", 2, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2),
         new("2x2 pad 1", 2, 2, 2, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3),
+        new("1x1 depthwise (input read in place)", 4, 5, 7, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 4, 2),
+        new("depthwise x3 stride 2 dilation 2", 2, 11, 10, 6, 3, 3, 2, 2, 2, 1, 2, 1, 2, 2, 2, 2),
+        new("one channel in, one out", 1, 9, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3),
         new("single pixel", 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 3),
         new("large padding", 2, 3, 3, 2, 3, 3, 1, 1, 4, 3, 2, 5, 1, 1, 1, 2),
     ];
