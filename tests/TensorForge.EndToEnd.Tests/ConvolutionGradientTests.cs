@@ -7,8 +7,6 @@ namespace TensorForge.EndToEnd.Tests;
 /// L = Σ output ⊙ R, every parameter gradient and every input gradient must match central differences.</summary>
 public class ConvolutionGradientTests
 {
-    private const float Epsilon = 1e-3f;
-
     public static TheoryData<string> Networks => new() { nameof(ConvolutionChainNet), nameof(ResidualBatchNormNet), nameof(FanOutNet), nameof(BlockNet) };
 
     private static ITrainableNetwork Create(string name) => name switch
@@ -45,26 +43,8 @@ public class ConvolutionGradientTests
             return sum;
         }
 
-        for (int i = 0; i < network.Parameters.Length; i++)
-        {
-            float saved = network.Parameters[i];
-            network.Parameters[i] = saved + Epsilon;
-            double plus = Objective();
-            network.Parameters[i] = saved - Epsilon;
-            double minus = Objective();
-            network.Parameters[i] = saved;
-            GradientCheckTests.AssertClose((plus - minus) / (2 * Epsilon), parameterGradient[i], $"{name}: d/dparameter[{i}]");
-        }
-        for (int i = 0; i < input.Length; i++)
-        {
-            float saved = input[i];
-            input[i] = saved + Epsilon;
-            double plus = Objective();
-            input[i] = saved - Epsilon;
-            double minus = Objective();
-            input[i] = saved;
-            GradientCheckTests.AssertClose((plus - minus) / (2 * Epsilon), inputGradient[i], $"{name}: d/dinput[{i}]");
-        }
+        GradientCheckTests.CheckParameters(network, Objective, parameterGradient, name);
+        GradientCheckTests.CheckInputs(input, Objective, inputGradient, name);
     }
 
     [Fact]

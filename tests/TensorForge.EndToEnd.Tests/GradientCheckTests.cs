@@ -121,6 +121,36 @@ public class GradientCheckTests
         Assert.NotEqual(output, again);
     }
 
+    /// <summary>Compares every parameter gradient with the central difference of <paramref name="objective"/>.</summary>
+    internal static void CheckParameters(ITrainableNetwork network, Func<double> objective, float[] gradient, string name)
+    {
+        for (int i = 0; i < network.Parameters.Length; i++)
+        {
+            float saved = network.Parameters[i];
+            network.Parameters[i] = saved + Epsilon;
+            double plus = objective();
+            network.Parameters[i] = saved - Epsilon;
+            double minus = objective();
+            network.Parameters[i] = saved;
+            AssertClose((plus - minus) / (2 * Epsilon), gradient[i], $"{name}: d/dparameter[{i}]");
+        }
+    }
+
+    /// <summary>Compares every input gradient with the central difference of <paramref name="objective"/> (which reads <paramref name="input"/>).</summary>
+    internal static void CheckInputs(float[] input, Func<double> objective, float[] inputGradient, string name)
+    {
+        for (int i = 0; i < input.Length; i++)
+        {
+            float saved = input[i];
+            input[i] = saved + Epsilon;
+            double plus = objective();
+            input[i] = saved - Epsilon;
+            double minus = objective();
+            input[i] = saved;
+            AssertClose((plus - minus) / (2 * Epsilon), inputGradient[i], $"{name}: d/dinput[{i}]");
+        }
+    }
+
     internal static void AssertClose(double expected, double actual, string what)
     {
         double tolerance = 2e-2 * Math.Max(Math.Abs(expected), Math.Abs(actual)) + 2e-3;

@@ -6,8 +6,6 @@ namespace TensorForge.EndToEnd.Tests;
 /// bidirectional recurrent layers; LayerNorm; embeddings with repeated ids), and the token-input contract.</summary>
 public class SequenceGradientTests
 {
-    private const float Epsilon = 1e-3f;
-
     public static TheoryData<string> Networks => new() { nameof(RecurrentStackNet), nameof(RecurrentGraphNet), nameof(TransformerNet) };
 
     [Theory]
@@ -38,26 +36,8 @@ public class SequenceGradientTests
             return sum;
         }
 
-        for (int i = 0; i < network.Parameters.Length; i++)
-        {
-            float saved = network.Parameters[i];
-            network.Parameters[i] = saved + Epsilon;
-            double plus = Objective();
-            network.Parameters[i] = saved - Epsilon;
-            double minus = Objective();
-            network.Parameters[i] = saved;
-            GradientCheckTests.AssertClose((plus - minus) / (2 * Epsilon), parameterGradient[i], $"{name}: d/dparameter[{i}]");
-        }
-        for (int i = 0; i < input.Length; i++)
-        {
-            float saved = input[i];
-            input[i] = saved + Epsilon;
-            double plus = Objective();
-            input[i] = saved - Epsilon;
-            double minus = Objective();
-            input[i] = saved;
-            GradientCheckTests.AssertClose((plus - minus) / (2 * Epsilon), inputGradient[i], $"{name}: d/dinput[{i}]");
-        }
+        GradientCheckTests.CheckParameters(network, Objective, parameterGradient, name);
+        GradientCheckTests.CheckInputs(input, Objective, inputGradient, name);
     }
 
     [Fact]
@@ -80,16 +60,7 @@ public class SequenceGradientTests
             return sum;
         }
 
-        for (int i = 0; i < network.Parameters.Length; i++)
-        {
-            float saved = network.Parameters[i];
-            network.Parameters[i] = saved + Epsilon;
-            double plus = Objective();
-            network.Parameters[i] = saved - Epsilon;
-            double minus = Objective();
-            network.Parameters[i] = saved;
-            GradientCheckTests.AssertClose((plus - minus) / (2 * Epsilon), gradient[i], $"token LSTM: d/dparameter[{i}]");
-        }
+        GradientCheckTests.CheckParameters(network, Objective, gradient, "token LSTM");
         // Rows of ids that never occur get no gradient (4 is absent).
         Assert.All(gradient.AsSpan(4 * 4, 4).ToArray(), g => Assert.Equal(0f, g));
     }
