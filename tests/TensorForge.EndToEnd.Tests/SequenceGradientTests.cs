@@ -103,7 +103,9 @@ public class SequenceGradientTests
         Assert.Contains("input[2] is 2.5", e.Message);
         e = Assert.Throws<ArgumentException>(() => network.TrainStep([1, 2, 3, 0, 1], [1, 2, 3, 7, 0]));
         Assert.Contains("labels[3] is 7", e.Message);
-        e = Assert.Throws<ArgumentException>(() => network.ForwardTrain([1, 2, 3, 0, 1], new float[5 * 6]));
+        network.ForwardTrain([1, 2, 3, 0, 1], new float[5 * 6]);
+        e = Assert.Throws<ArgumentException>(() => network.Backward(new float[5 * 6], new float[5]));
+        Assert.Contains("token ids, which have no gradient", e.Message);
         Assert.Equal(before, network.Parameters.ToArray());
 
         var asInts = new float[30];

@@ -57,10 +57,10 @@ namespace TensorForge.Generator.Layers
         private bool KeepsPreActivation => ActivationCalls.BackwardNeedsInput(Activation);
 
         /// <summary>x·Wᵀ + b before the activation, kept when the activation's derivative needs it.</summary>
-        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Units);
+        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Output.Size);
 
         /// <summary>dLoss/d(x·Wᵀ + b).</summary>
-        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Units);
+        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Output.Size);
 
         public override IEnumerable<ScratchBuffer> ScratchBuffers
         {

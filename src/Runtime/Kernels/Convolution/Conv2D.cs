@@ -223,7 +223,7 @@ namespace TensorForge.Kernels
         private Pass _pass;
         private Conv2DGeometry _g;
         private ConvGrid _grid;
-        private int _batch, _units, _chunks, _chunkSize, _threads;
+        private int _batch, _units, _chunks, _chunkSize, _threads, _samplesPerTile;
         private bool _small;
 
         /// <summary>The input (forward, weight gradient) or the input gradient (input gradient).</summary>
@@ -244,6 +244,7 @@ namespace TensorForge.Kernels
             job._g = g;
             job._grid = new ConvGrid(g);
             job._batch = batch;
+            job._samplesPerTile = 1;
             job.Input = job.Weight = job.Bias = job.Output = job.Workspace = null;
             job.Accumulate = false;
 
@@ -262,11 +263,11 @@ namespace TensorForge.Kernels
             switch (pass)
             {
                 case Pass.Forward:
-                    job._units = batch * g.Groups;
+                    job.GroupSamples(wanted);
                     job.Chunk(wanted, g.GroupOutChannels, rowsPerChunkUnit);
                     break;
                 case Pass.BackwardInput:
-                    job._units = batch * g.Groups;
+                    job.GroupSamples(wanted);
                     job.Chunk(wanted, g.GroupInChannels, 1);
                     break;
                 default:
@@ -275,6 +276,21 @@ namespace TensorForge.Kernels
                     break;
             }
             return job;
+        }
+
+        /// <summary>Grid columns a tile of the forward or input-gradient pass should have at least: samples of a small image
+        /// are put side by side until they fill this many (a 7 × 7 output has 56 grid columns, under two panels of 32).</summary>
+        private const int TileColumns = 256;
+
+        /// <summary>Samples per tile (as many as fill <see cref="TileColumns"/>, while there are still
+        /// <paramref name="wanted"/> tiles), and the units: blocks of samples × groups.</summary>
+        private void GroupSamples(int wanted)
+        {
+            int perTile = Math.Clamp((TileColumns + _grid.Columns - 1) / _grid.Columns, 1, _batch);
+            if (wanted > 1)
+                perTile = Math.Min(perTile, Math.Max(1, _batch * _g.Groups / wanted));
+            _samplesPerTile = perTile;
+            _units = (_batch + perTile - 1) / perTile * _g.Groups;
         }
 
         /// <summary>Splits each unit's <paramref name="size"/> rows or channels into chunks (multiples of
@@ -311,13 +327,15 @@ namespace TensorForge.Kernels
                 case Pass.Forward:
                 {
                     int m0 = chunk * _chunkSize, m1 = Math.Min(g.GroupOutChannels, m0 + _chunkSize);
-                    Conv2DTiles.Forward(g, _grid, Input, Weight, Bias, Output, unit / g.Groups, unit % g.Groups, m0, m1);
+                    int s0 = unit / g.Groups * _samplesPerTile, s1 = Math.Min(_batch, s0 + _samplesPerTile);
+                    Conv2DTiles.Forward(g, _grid, Input, Weight, Bias, Output, s0, s1, unit % g.Groups, m0, m1);
                     break;
                 }
                 case Pass.BackwardInput:
                 {
                     int c0 = chunk * _chunkSize, c1 = Math.Min(g.GroupInChannels, c0 + _chunkSize);
-                    Conv2DTiles.BackwardInput(g, _grid, Output, Weight, Input, unit / g.Groups, unit % g.Groups, c0, c1);
+                    int s0 = unit / g.Groups * _samplesPerTile, s1 = Math.Min(_batch, s0 + _samplesPerTile);
+                    Conv2DTiles.BackwardInput(g, _grid, Output, Weight, Input, s0, s1, unit % g.Groups, c0, c1);
                     break;
                 }
                 default:
