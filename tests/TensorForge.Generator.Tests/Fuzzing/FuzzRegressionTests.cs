@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using TensorForge.Generator.Tests.Infrastructure;
 
@@ -60,5 +61,34 @@ public class FuzzRegressionTests
         Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify("using TensorForge;\n[Network]\n[Input(4)]\n[Dense(2)]\npublic abstract partial class {|TF0012:Net|};"));
         Assert.Equal("'Net' cannot be a network: an abstract class cannot be instantiated, but a network's constructors and Clone() create instances; remove 'abstract'",
             diagnostic.GetMessage());
+    }
+
+    /// <summary>A declaration of attributes in a file-scoped namespace, checked alone by the fuzzer's runner (generator, analyzer,
+    /// compiler, the generated static fields, and a run unless it is too large): the list of problems.</summary>
+    private static IReadOnlyList<string> CheckAlone(string[] attributes, params (string Name, string[] Attributes)[] blocks)
+        => FuzzRunner.CheckAlone(new FuzzCase(0, "regression", new FuzzDeclaration(
+            NamespaceStyle.FileScoped, new Identifier("Fuzz", "Fuzz"), ImmutableArray<FuzzContainer>.Empty, "public", "class",
+            new Identifier("Net", "Net"), ImmutableArray<string>.Empty, "", IsPartial: true, "Loss = Loss.MeanSquaredError",
+            attributes.Select(a => new FuzzAttribute(a)).ToImmutableArray(), SplitStyle.None, 0,
+            Blocks: blocks.Select(b => new FuzzBlock(new Identifier(b.Name, b.Name), "[Block]", "public",
+                b.Attributes.Select(a => new FuzzAttribute(a)).ToImmutableArray())).ToImmutableArray())));
+
+    /// <summary>Found by the fuzzer's probes of huge paddings: the output [1, 46340, 46340] fits in an int, but the zero-padded
+    /// copy of the sample the convolution kernels work on (46,341² with its spare row and column) does not, so the generated
+    /// static Conv2DGeometry threw a TypeInitializationException. Now TF1004 on the layer; one element less still runs.</summary>
+    [Fact]
+    public void AConvolutionWhosePaddedInputDoesNotFitInAnIntIsTooLarge()
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify("""
+            using TensorForge;
+            [Network]
+            [Input(1, 4, 4)]
+            [{|TF1004:Conv2D(1, 1, Padding = 23168)|}]
+            public partial class Net;
+            """));
+        Assert.Equal("The padded input of Conv2D 'conv2d1' would hold 2,147,488,281 elements, more than the 2,147,483,647 one tensor or parameter block can hold",
+            diagnostic.GetMessage());
+        Assert.Empty(CheckAlone(new[] { "Input(1, 4, 4)", "Conv2D(1, 1, Padding = 23167)" })); // 46,339²: valid, its geometry loads
+        Assert.Empty(CheckAlone(new[] { "Input(1, 4, 4)", "Conv2D(1, 1, Padding = 23168)" }));
     }
 }
