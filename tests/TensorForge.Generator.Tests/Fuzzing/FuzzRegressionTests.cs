@@ -91,4 +91,26 @@ public class FuzzRegressionTests
         Assert.Empty(CheckAlone(new[] { "Input(1, 4, 4)", "Conv2D(1, 1, Padding = 23167)" })); // 46,339²: valid, its geometry loads
         Assert.Empty(CheckAlone(new[] { "Input(1, 4, 4)", "Conv2D(1, 1, Padding = 23168)" }));
     }
+
+    /// <summary>Found by the fuzzer's probes of names across scopes: a use prefixes its layers' names ("layer1.fc"), and a layer
+    /// of the network could take the same full name, in either order; both wrote "layer1.fc.weight", and constructing the network
+    /// threw "the tensor list names 'layer1.fc.weight' twice". Now TF0010 on the second; a use whose own name is already a
+    /// duplicate does not report its layers again.</summary>
+    [Theory]
+    [InlineData("[Use(typeof(B), Name = \"layer1\")]\n[Dense(4, {|TF0010:Name = \"layer1.fc\"|})]")]
+    [InlineData("[Dense(4, Name = \"layer1.fc\")]\n[{|TF0010:Use(typeof(B), Name = \"layer1\")|}]")]
+    [InlineData("[Use(typeof(B), Name = \"a\")]\n[Use(typeof(B), {|TF0010:Name = \"a\"|})]")]
+    [InlineData("[Use(typeof(B), Name = \"a.b\")]\n[{|TF0010:Use(typeof(Outer), Name = \"a\")|}]")]
+    public void ALayerNameIsUniqueAcrossBlockUses(string layers)
+    {
+        IReadOnlyList<Diagnostic> diagnostics = DiagnosticMarkup.Verify(
+            "using TensorForge;\n[Block]\n[Dense(4, Name = \"fc\")]\npublic partial class B;\n"
+            + "[Block]\n[Use(typeof(B), Name = \"b\")]\npublic partial class Outer;\n"
+            + "[Network]\n[Input(4)]\n" + layers + "\npublic partial class Net;");
+        Assert.All(diagnostics, d => Assert.Matches(@"^Layer name '(layer1\.fc|a|a\.b)' is already used by another layer of 'Net'; names must be unique", d.GetMessage()));
+    }
+
+    [Fact]
+    public void ALayerNamedLikeAnotherScopesLayerIsReportedNotBuilt()
+        => Assert.Empty(CheckAlone(new[] { "Input(4)", "Use(typeof(§B0§), Name = \"layer1\")", "Dense(4, Name = \"layer1.fc\")" }, ("B", new[] { "Dense(4, Name = \"fc\")" })));
 }
