@@ -113,4 +113,26 @@ public class FuzzRegressionTests
     [Fact]
     public void ALayerNamedLikeAnotherScopesLayerIsReportedNotBuilt()
         => Assert.Empty(CheckAlone(new[] { "Input(4)", "Use(typeof(§B0§), Name = \"layer1\")", "Dense(4, Name = \"layer1.fc\")" }, ("B", new[] { "Dense(4, Name = \"fc\")" })));
+
+    /// <summary>Found by the fuzzer: a use of a generic block, <c>typeof(Block&lt;int&gt;)</c> or <c>typeof(Block&lt;&gt;)</c>. The
+    /// generator knows blocks by their declared symbol (<c>Block&lt;T&gt;</c>), found none and generated the throwing members; the
+    /// analyzer resolved the constructed type, expanded it and reported nothing, so the network threw with no error shown.
+    /// Now TF0013 from both, as for any class the generator cannot use.</summary>
+    [Theory]
+    [InlineData("Block<int>")]
+    [InlineData("Block<>")]
+    public void AUseOfAGenericBlockIsAnUnknownBlock(string type)
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify($$"""
+            using TensorForge;
+            [Block]
+            [Dense(4)]
+            public partial class Block<T>;
+            [Network]
+            [Input(4)]
+            [Use({|TF0013:typeof({{type}})|}, Name = "layer1")]
+            public partial class Net;
+            """));
+        Assert.Equal($"[Use(typeof({type}))] in 'Net' needs a class marked [Block] and declared in this project", diagnostic.GetMessage());
+    }
 }
