@@ -316,7 +316,7 @@ internal static class DeclarationGenerator
     /// model's prediction holds for the rest.</summary>
     private static Gen<(ImmutableArray<FuzzAttribute> Attributes, GraphNetwork? Graph)> GraphAttributeList(int percent) =>
         from seed in Gen.Int
-        from optimizers in Mixed(percent == 100 ? 100 : 0, Optimizer).Array[0, percent == 100 ? 2 : 1]
+        from optimizers in percent == 100 ? Optimizer(true).Array[0, 2] : Optimizer(false).Array[Gen.Frequency((1, (IGen<int>)Gen.Const(0)), (3, Gen.Const(1)))] // mostly trainable
         from schedules in Mixed(percent == 100 ? 100 : 0, Schedule).Array[0, percent == 100 ? 2 : 1]
         from positions in Gen.Int[0, 1000].Array[4]
         let graph = GraphNetworkBuilder.Build(seed, percent)

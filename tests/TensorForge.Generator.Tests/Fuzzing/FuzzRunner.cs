@@ -366,7 +366,7 @@ internal sealed class FuzzRunner
         if (bad >= 0) { problem = $"Forward with batch {batch} returned {output[bad]} at output[{bad}] of {output.Length}"; return FuzzOutcome.Valid; }
         bool finiteGradients = declaration.BackwardGain <= FiniteGainLimit;
         if (!finiteGradients) Interlocked.Increment(ref _unbounded);
-        problem = SaveLoadAndTrain(type, network, input, output, batch, cost.MinimumTrainingBatch, inputSize, outputSize, finiteGradients, random);
+        problem = SaveLoadAndTrain(type, network, input, output, batch, cost, inputSize, outputSize, finiteGradients, random);
         return FuzzOutcome.Valid;
     }
 
@@ -386,9 +386,10 @@ internal sealed class FuzzRunner
     /// <paramref name="minimumTrainingBatch"/> samples; fewer must throw ArgumentException), a TrainStep on random targets
     /// returns a finite loss, and after training a saved and loaded twin computes the same outputs (buffers such as batch-norm
     /// running statistics included). Returns the first problem, or null.</summary>
-    private static string? SaveLoadAndTrain(Type type, INetwork network, float[] input, float[] output, int batch, int minimumTrainingBatch,
+    private string? SaveLoadAndTrain(Type type, INetwork network, float[] input, float[] output, int batch, SummaryCost cost,
         long inputSize, long outputSize, bool finiteGradients, Random random)
     {
+        int minimumTrainingBatch = cost.MinimumTrainingBatch;
         string? twinProblem = CompareTwin(type, network, input, output, "");
         if (twinProblem is not null) return twinProblem;
         if (network is not ITrainableNetwork trainable) return null;
@@ -425,6 +426,12 @@ internal sealed class FuzzRunner
             float[] gradients = trainable.Gradients.ToArray();
             bad = Array.FindIndex(gradients, v => !float.IsFinite(v));
             if (bad >= 0) return $"Backward wrote {gradients[bad]} at Gradients[{bad}]";
+            if (cost.Smooth && network.ParameterCount <= GradientCheckParameterLimit)
+            {
+                string? wrong = CheckGradients(trainable, input, outputGradient, inputGradient, gradients, random);
+                if (wrong is not null) return wrong;
+                Interlocked.Increment(ref _gradientChecked);
+            }
         }
 
         if (trainable is ISupervisedNetwork supervised)
@@ -439,6 +446,65 @@ internal sealed class FuzzRunner
         var trained = new float[output.Length];
         network.Forward(input, trained);
         return CompareTwin(type, network, input, trained, " after training");
+    }
+
+    /// <summary>Networks up to this many parameters, whose every layer is smooth, get their Backward checked by differences.</summary>
+    public const int GradientCheckParameterLimit = 20_000;
+
+    private int _gradientChecked;
+
+    /// <summary>Smooth valid networks whose gradients were checked by central differences.</summary>
+    public int GradientChecked => _gradientChecked;
+
+    /// <summary>Backward against central differences of L = Σ output·outputGradient (training mode), on four random parameters and
+    /// three random inputs. Each derivative is estimated with steps h and h/2: when the two disagree the function is not smooth
+    /// enough there (a batch norm over two nearly equal values) and the coordinate is skipped; when they agree with each other
+    /// but not with Backward, the gradient is wrong.</summary>
+    private static string? CheckGradients(ITrainableNetwork network, float[] input, float[] outputGradient, float[] inputGradient, float[] gradients, Random random)
+    {
+        var output = new float[outputGradient.Length];
+        double Loss()
+        {
+            network.ForwardTrain(input, output);
+            double sum = 0;
+            for (int i = 0; i < output.Length; i++) sum += (double)output[i] * outputGradient[i];
+            return sum;
+        }
+        double scale = 1 + Math.Abs(Loss());
+        string? Compare(string what, float[] values, int index, float analytic, Func<float, float> set)
+        {
+            double Estimate(float step)
+            {
+                float original = values[index];
+                float up = original + step, down = original - step;
+                set(up);
+                double plus = Loss();
+                set(down);
+                double minus = Loss();
+                set(original);
+                return (plus - minus) / ((double)up - down);
+            }
+            double coarse = Estimate(1e-2f), fine = Estimate(5e-3f);
+            if (Math.Abs(coarse - fine) > 0.02 * (Math.Abs(coarse) + Math.Abs(fine)) + 1e-3 * scale) return null; // not smooth enough here
+            if (Math.Abs(fine - analytic) <= 0.05 * (Math.Abs(fine) + Math.Abs(analytic)) + 2e-3 * scale) return null;
+            return $"Backward's derivative of Σ output·outputGradient by {what} is {analytic}, but central differences give {fine} (h = 5e-3) and {coarse} (h = 1e-2)";
+        }
+
+        Span<float> parameters = network.Parameters;
+        float[] copy = parameters.ToArray();
+        for (int k = 0; k < 4 && copy.Length > 0; k++)
+        {
+            int j = random.Next(copy.Length);
+            string? problem = Compare($"Parameters[{j}]", copy, j, gradients[j], v => { copy[j] = v; network.Parameters[j] = v; return v; });
+            if (problem is not null) return problem;
+        }
+        for (int k = 0; k < 3 && input.Length > 0; k++)
+        {
+            int j = random.Next(input.Length);
+            string? problem = Compare($"input[{j}]", input, j, inputGradient[j], v => input[j] = v);
+            if (problem is not null) return problem;
+        }
+        return null;
     }
 
     private static string? CompareTwin(Type type, INetwork network, float[] input, float[] output, string when)
@@ -481,7 +547,7 @@ internal sealed class FuzzRunner
 
 /// <summary>What a network's generated Summary says it costs per sample: multiply-accumulates plus pooling windows and element-wise
 /// work, the floats of all layer outputs, and the smallest batch training accepts (a batch norm over one value per channel needs 2).</summary>
-internal sealed record SummaryCost(long Work, long Activations, int MinimumTrainingBatch)
+internal sealed record SummaryCost(long Work, long Activations, int MinimumTrainingBatch, bool Smooth = false)
 {
     private static readonly Regex Row = new Regex(@"^(?<name>\S+)\s+(?<kind>.+?)\s+\[(?<shape>[0-9, ]*)\]\s+(?<parameters>[0-9,]+)\s+(?<macs>[0-9,]+)$",
         RegexOptions.CultureInvariant | RegexOptions.Multiline);
@@ -491,6 +557,7 @@ internal sealed record SummaryCost(long Work, long Activations, int MinimumTrain
     {
         long work = 0, activations = 0;
         int minimum = 1;
+        bool smooth = true;
         foreach (Match row in Row.Matches(summary.Replace("\r", "", StringComparison.Ordinal)))
         {
             long[] shape = row.Groups["shape"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -503,8 +570,10 @@ internal sealed record SummaryCost(long Work, long Activations, int MinimumTrain
             work = Math.Min(work + macs + size * perOutput, 1L << 50);
             activations = Math.Min(activations + size, 1L << 40);
             if (kind.StartsWith("BatchNorm", StringComparison.Ordinal) && shape.Skip(1).Aggregate(1L, (a, d) => a * d) == 1) minimum = 2;
+            // Kinks (ReLU, LeakyReLU, max pooling) and random masks (dropout) defeat difference quotients.
+            if (kind.Contains("ReLU", StringComparison.Ordinal) || kind.Contains("MaxPool", StringComparison.Ordinal) || kind.Contains("Dropout", StringComparison.Ordinal)) smooth = false;
         }
-        return new SummaryCost(work, activations, minimum);
+        return new SummaryCost(work, activations, minimum, smooth);
     }
 }
 

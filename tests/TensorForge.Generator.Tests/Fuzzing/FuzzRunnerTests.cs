@@ -79,6 +79,21 @@ public class FuzzRunnerTests
         Assert.Equal(6, runner.Valid);
     }
 
+    /// <summary>Smooth graphs (fan-out, Add, Concat, From, a batch norm in training mode, a dead-end branch) get their Backward checked by differences.</summary>
+    [Fact]
+    public void ASmoothGraphsGradientsAreCheckedByDifferences()
+    {
+        var runner = new FuzzRunner();
+        runner.Run(new[]
+        {
+            new FuzzCase(0, "a", Declaration("Input(2, 4, 4)", "Conv2D(3, 3, Padding = 1, Activation = Activation.Tanh, Name = \"c\")", "BatchNorm(Activation = Activation.Gelu)",
+                "Add(\"c\")", "Concat(\"input\")", "AvgPool2D(2)", "Conv2D(3, 1, From = \"c\")", "Add(\"c\")", "GlobalAvgPool", "Dense(3)", "Sgd")),
+            new FuzzCase(1, "b", Declaration("Input(5)", "Dense(4, Activation = Activation.Sigmoid, Name = \"h\")", "Dense(4, From = \"input\")", "Concat(\"h\")", "Sgd")),
+        });
+        Assert.Empty(runner.Failures);
+        Assert.Equal(2, runner.GradientChecked);
+    }
+
     [Fact]
     public void TheCostOfANetworkIsReadFromItsSummary()
     {
@@ -93,6 +108,8 @@ public class FuzzRunnerTests
         Assert.Equal(32 + 12 + 12 + 3 + 1000, cost.Activations);
         Assert.Equal(32 + (648 + 12) + 12 * 4 + (3 + 3) + (3000 + 1000), cost.Work);
         Assert.Equal(2, cost.MinimumTrainingBatch);
+        Assert.False(cost.Smooth); // ReLU and max pooling have kinks
+        Assert.True(SummaryCost.Parse("input  Input  [4]  0  0\nfc  Dense, Tanh  [2]  10  8\n").Smooth);
     }
 
     [Fact]

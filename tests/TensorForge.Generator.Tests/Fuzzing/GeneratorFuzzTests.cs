@@ -59,7 +59,8 @@ public class GeneratorFuzzTests
         string summary = $"generator fuzz: {all.Length} declarations ({runner.Valid} valid and run, {runner.Invalid} invalid with TF errors, "
             + $"{runner.Skipped} skipped large, {runner.Broken} not C# and rejected by the compiler), {failures.Count} failures; "
             + $"image/graph/block declarations (all/valid): {Kinds(d => d.HasImageLayers)}, {Kinds(d => d.HasGraphReferences)}, {Kinds(d => d.UsesBlocks)}; "
-            + $"shape model agreed on {runner.PredictedValid} valid and {runner.PredictedInvalid} invalid; {runner.Unbounded} of the run networks can overflow by design "
+            + $"shape model agreed on {runner.PredictedValid} valid and {runner.PredictedInvalid} invalid; {runner.GradientChecked} smooth networks' gradients checked by differences; "
+            + $"{runner.Unbounded} of the run networks can overflow by design "
             + $"(finiteness not asserted); seed {seed}; {stopwatch.Elapsed.TotalSeconds:0.0} s ({runner.Phases})";
         Log(summary);
         Log("TF errors of the invalid declarations (declarations per id): " + string.Join(", ", runner.ErrorIds.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));

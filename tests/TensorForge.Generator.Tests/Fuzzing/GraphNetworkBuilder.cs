@@ -4,12 +4,8 @@ using System.Globalization;
 namespace TensorForge.Generator.Tests.Fuzzing;
 
 /// <summary>A network built by <see cref="GraphNetworkBuilder"/>: its layer attributes ([Input] first), the classes beside it,
-/// what the model says of it, and what it exercises.</summary>
-internal sealed record GraphNetwork(ImmutableArray<FuzzAttribute> Layers, ImmutableArray<FuzzBlock> Blocks, FuzzPrediction? Prediction, int[]? OutputShape)
-{
-    public bool Image { get; init; }
-    public bool Graph { get; init; }
-}
+/// and what the model says of it.</summary>
+internal sealed record GraphNetwork(ImmutableArray<FuzzAttribute> Layers, ImmutableArray<FuzzBlock> Blocks, FuzzPrediction? Prediction, int[]? OutputShape);
 
 /// <summary>Builds image and graph networks layer by layer, choosing each layer from the shapes the <see cref="ShapeModel"/>
 /// computes so far, so that sane choices make valid networks that run: convolutions with padding ≤ kernel/2, strides 1–2 and
@@ -38,7 +34,6 @@ internal sealed class GraphNetworkBuilder
     private readonly List<FuzzAttribute> _layers = new List<FuzzAttribute>();
     private int _names;
     private string? _pendingName;
-    private bool _graph;
 
     private GraphNetworkBuilder(int seed, int percent)
     {
@@ -55,7 +50,12 @@ internal sealed class GraphNetworkBuilder
     private T Pick<T>(params T[] values) => values[_random.Next(values.Length)];
     private bool Wild => _percent > 0 && _random.Next(100) < _percent;
     private int WildInt(int sane) => Chance(0.6) ? Pick(WildInts) : sane;
-    private int? Activation() => Chance(0.5) ? null : Int(0, 5);
+    /// <summary>A third of the networks are smooth (no ReLU kinks, max pooling or dropout) so that the runner can check their
+    /// gradients by differences.</summary>
+    private bool _smooth;
+    private int? Activation() => Chance(0.5) ? null : _smooth ? Pick(0, 3, 4, 5) : Int(0, 5);
+    private int? NormActivation() => Chance(0.5) ? null : _smooth ? Pick(0, 4, 5) : Pick(0, 1, 1, 2, 4);
+    private LayerSpec Closing() => _smooth ? new PlainSpec(Pick("Tanh", "Gelu")) : new PlainSpec("ReLU");
     private int? WildActivation() => Pick<int?>(6, -1, int.MaxValue, 3);
     private string NewName() => Pick("n", "s.", "x_", "b-") + (++_names).ToString(CultureInfo.InvariantCulture);
 
@@ -69,7 +69,8 @@ internal sealed class GraphNetworkBuilder
             : new[] { Int(1, 24) };
         if (image) input[2] = Chance(0.6) ? input[1] : Chance(0.08) ? Int(1, 3) : Int(4, 16);
 
-        int blocks = Chance(0.5) ? 0 : Chance(0.7) ? 1 : 2;
+        _smooth = Chance(0.35);
+        int blocks = Chance(0.5) ? 0 : Chance(0.6) ? 1 : 2;
         for (int i = 0; i < blocks; i++) AddBlock(i, input, image);
 
         _model = new ShapeModel(_blockModels);
@@ -91,11 +92,7 @@ internal sealed class GraphNetworkBuilder
             ? new FuzzPrediction(_model.Valid, _model.Reason, ShapeModel.Size(_model.InputShape), output is null ? 0 : ShapeModel.Size(output),
                 _model.Parameters, output is null ? "?" : SpecText.Shape(output))
             : null;
-        return new GraphNetwork(_layers.ToImmutableArray(), _blocks.ToImmutableArray(), prediction, output)
-        {
-            Image = image || _layers.Any(l => l.Kind is "Conv2D" or "MaxPool2D" or "AvgPool2D" or "GlobalAvgPool"),
-            Graph = _graph,
-        };
+        return new GraphNetwork(_layers.ToImmutableArray(), _blocks.ToImmutableArray(), prediction, output);
     }
 
     /// <summary>Writes a layer of the network and works out its output.</summary>
@@ -106,7 +103,6 @@ internal sealed class GraphNetworkBuilder
             spec = spec with { Name = _pendingName };
             _pendingName = null;
         }
-        if (spec.From is not null || spec is MergeSpec) _graph = true;
         if (spec is RawSpec) _model.Uncertain();
         _layers.Add(spec.Attribute);
         return _model.Append(_top, spec);
@@ -126,10 +122,13 @@ internal sealed class GraphNetworkBuilder
 
     private readonly List<string> _known = new List<string>();
 
+    /// <summary>A use without a name is named after its class, which the model does not spell: nothing can refer to it.</summary>
+    private static bool Referenceable(string fullName) => !fullName.StartsWith('\u0001');
+
     private string? Add(LayerSpec spec)
     {
         string? full = Append(spec);
-        if (full is not null && !full.StartsWith('\u0001') && !_known.Contains(full)) _known.Add(full);
+        if (full is not null && Referenceable(full) && !_known.Contains(full)) _known.Add(full);
         return full;
     }
 
@@ -248,7 +247,7 @@ internal sealed class GraphNetworkBuilder
         int? stride = Pick<int?>(null, null, 1, 2, kernel);
         int s = stride ?? kernel;
         if (OutputLength(x[1], 2L * padding, kernel, s, 1) < 1 || OutputLength(x[2], 2L * padding, kernel, s, 1) < 1) (kernel, padding, stride) = (1, 0, null);
-        return new PoolSpec(Chance(0.5) ? "MaxPool2D" : "AvgPool2D", kernel) { StrideValue = stride, Padding = padding == 0 && Chance(0.7) ? null : padding };
+        return new PoolSpec(!_smooth && Chance(0.5) ? "MaxPool2D" : "AvgPool2D", kernel) { StrideValue = stride, Padding = padding == 0 && Chance(0.7) ? null : padding };
     }
 
     private BatchNormSpec BatchNorm() => new BatchNormSpec
@@ -256,10 +255,10 @@ internal sealed class GraphNetworkBuilder
         Epsilon = Chance(0.7) ? null : Pick(1e-5f, 1e-3f, 0.1f),
         Momentum = Chance(0.7) ? null : Pick(0.1f, 0.5f, 1f, 0f),
         Affine = Pick<bool?>(null, null, true, false),
-        ActivationValue = Chance(0.5) ? null : Pick(0, 1, 1, 2, 4),
+        ActivationValue = NormActivation(),
     };
 
-    private LayerSpec Elementwise() => _random.Next(7) switch
+    private LayerSpec Elementwise() => (_smooth ? Pick(1, 2, 3, 6) : _random.Next(7)) switch
     {
         0 => new PlainSpec("ReLU"),
         1 => new PlainSpec("Sigmoid"),
@@ -274,7 +273,7 @@ internal sealed class GraphNetworkBuilder
     /// same width), sometimes with batch norm, then Add back to where the branch started.</summary>
     private void Residual(int[] x)
     {
-        _graph = true;
+        if (!Referenceable(CurrentName)) { Add(x.Length == 3 ? Conv(x) : new DenseSpec(Int(1, 24))); return; }
         string anchor = CurrentName;
         string anchorWritten = anchor == _top.Input ? "input" : anchor;
         int layers = Int(1, 2);
@@ -290,11 +289,11 @@ internal sealed class GraphNetworkBuilder
     /// from the start, and Add.</summary>
     private void Projection(int[] x)
     {
-        _graph = true;
+        if (!Referenceable(CurrentName)) { Add(Conv(x)); return; }
         string anchor = CurrentName == _top.Input ? "input" : CurrentName;
         int output = Int(1, 12), stride = x[1] >= 2 && x[2] >= 2 && Chance(0.5) ? 2 : 1;
         Add(new ConvSpec(output, 3, 3, true) { StrideValue = stride, Padding = 1, Bias = false });
-        if (Chance(0.5)) Add(new BatchNormSpec { ActivationValue = 1 });
+        if (Chance(0.5)) Add(new BatchNormSpec { ActivationValue = _smooth ? 4 : 1 });
         string main = NewName();
         Add(new ConvSpec(output, 3, 3, true) { Padding = 1, Name = main });
         Add(new ConvSpec(output, 1, 1, true) { StrideValue = stride, Bias = false, From = anchor });
@@ -305,7 +304,6 @@ internal sealed class GraphNetworkBuilder
     {
         List<string> candidates = Nodes(s => s.Length == x.Length && s.Skip(1).SequenceEqual(x.Skip(1)) && s[0] + x[0] <= 64);
         if (candidates.Count == 0) { Add(Elementwise()); return; }
-        _graph = true;
         Add(new MergeSpec("Concat", Pick(candidates.ToArray())));
     }
 
@@ -313,7 +311,6 @@ internal sealed class GraphNetworkBuilder
     {
         List<string> candidates = Nodes(s => s.SequenceEqual(x));
         if (candidates.Count == 0) { Add(Elementwise()); return; }
-        _graph = true;
         Add(new MergeSpec("Add", Pick(candidates.ToArray())));
     }
 
@@ -323,8 +320,7 @@ internal sealed class GraphNetworkBuilder
         List<string> candidates = Nodes(_ => true);
         if (candidates.Count == 0) return;
         string from = Pick(candidates.ToArray());
-        int[] shape = _model.ShapeOf(from == "input" ? "input" : from)!;
-        _graph = true;
+        int[] shape = _model.ShapeOf(from)!;
         LayerSpec spec = shape.Length == 3
             ? (Chance(0.6) ? Conv(shape) : Pool(shape))
             : new DenseSpec(Int(1, 16)) { ActivationValue = Activation() };
@@ -355,8 +351,8 @@ internal sealed class GraphNetworkBuilder
             bool strided = Chance(0.5);
             specs.Add(new ConvSpec(LayerSpec.Width, k, k, true) { StrideValue = strided ? LayerSpec.Stride : null, Padding = k / 2, Bias = Pick<bool?>(null, false), ActivationValue = Activation(), Name = "conv1" });
             last = "conv1";
-            if (Chance(0.6)) { specs.Add(new BatchNormSpec { ActivationValue = Pick<int?>(null, 1), Name = "bn1" }); last = "bn1"; }
-            if (index == 1 && _blockModels[0].IsBlock && !_blockModels[0].Generic && Chance(0.4))
+            if (Chance(0.6)) { specs.Add(new BatchNormSpec { ActivationValue = _smooth ? Pick<int?>(null, 4) : Pick<int?>(null, 1), Name = "bn1" }); last = "bn1"; }
+            if (index == 1 && _blockModels[0].IsBlock && !_blockModels[0].Generic && Chance(0.6))
             {
                 specs.Add(new UseSpec(0, "typeof(" + FuzzBlock.Token(0) + ")") { WidthValue = LayerSpec.Width, Name = "inner" });
                 last = "inner";
@@ -385,7 +381,7 @@ internal sealed class GraphNetworkBuilder
             if (Chance(0.5)) specs.Add(new DenseSpec(LayerSpec.Width) { Name = "fc2" });
             if (Chance(0.6)) specs.Add(new MergeSpec(Chance(0.6) ? "Add" : "Concat", "input"));
         }
-        if (Chance(0.3)) specs.Add(new PlainSpec("ReLU"));
+        if (Chance(0.3)) specs.Add(Closing());
 
         if (wild)
         {
@@ -394,7 +390,7 @@ internal sealed class GraphNetworkBuilder
                 case 0: marker = ""; break;                                           // a plain class: TF0013
                 case 1: generic = true; break;                                        // Block<T>, used as Block<int> or Block<>
                 case 2: specs.Insert(_random.Next(specs.Count + 1), UseSpec.Of(index) with { WidthValue = LayerSpec.Width }); break; // uses itself
-                case 3: if (index == 1) specs.Insert(0, UseSpec.Of(0) with { WidthValue = 4 }); break; // with block 0 using 1 below: a cycle
+                case 3: if (index == 1) specs.Insert(0, UseOf(0) with { WidthValue = 4 }); break; // block 1 uses block 0 (whatever it is)
                 case 4: specs.Insert(_random.Next(specs.Count + 1), Pick<LayerSpec>(
                             new PoolSpec("MaxPool2D", LayerSpec.Width), new DenseSpec(LayerSpec.Stride), new InputSpec(ImmutableArray.Create(LayerSpec.Width, 4, 4)),
                             new ConvSpec(4, LayerSpec.Stride, LayerSpec.Width, false))); break; // placeholders where they make odd sizes
@@ -438,7 +434,6 @@ internal sealed class GraphNetworkBuilder
             scratch.Append(scope, new InputSpec(x.ToImmutableArray()));
             scratch.Append(scope, use);
             if (!scratch.Valid || !scratch.Certain) continue;
-            _graph = true;
             Record(Add(use), use);
             return true;
         }
@@ -472,6 +467,11 @@ internal sealed class GraphNetworkBuilder
             case 7 when _blockModels.Count > 0: WildUse(x); break;
             case 7: Add(x.Length == 3 ? new DenseSpec(Int(1, 8)) : Pick<LayerSpec>(Conv(new[] { 1, 4, 4 }), Pool(new[] { 1, 4, 4 }), new PlainSpec("GlobalAvgPool"))); break; // wrong rank
             case 8: Add(new ConvSpec(LayerSpec.Width, 3, 3, true) { StrideValue = Pick<int?>(null, LayerSpec.Stride) }); break; // placeholders outside a block
+            case 9 when Chance(0.4):
+                // A full name another scope has or will have: "layer1.conv1" beside a use "layer1" of a block with "conv1".
+                string use = _useNames.Count > 0 && Chance(0.6) ? Pick(_useNames.ToArray()) : "layer" + (_useNames.Count + 1).ToString(CultureInfo.InvariantCulture);
+                Add((x.Length == 3 ? (LayerSpec)Conv(x) : new DenseSpec(Int(1, 8))) with { Name = use + Pick(".conv1", ".bn1", ".fc1", ".inner", ".conv2", ".inner.conv1") });
+                break;
             case 9: Add(Elementwise() with { Name = Pick(DeclarationGenerator.WeirdNames.Concat(DeclarationGenerator.BorderlineNames).Append("input").Append("conv2d1").ToArray()) }); break;
             default: Add(Pick<LayerSpec>(new PlainSpec("GlobalAvgPool"), new PlainSpec("Flatten"), new DenseSpec(WildInt(4)))); break;
         }
@@ -532,7 +532,6 @@ internal sealed class GraphNetworkBuilder
         };
         string? selfName = target == "self" ? "self" + (++_names).ToString(CultureInfo.InvariantCulture) : null;
         if (selfName is not null) target = selfName;
-        _graph = true;
         LayerSpec spec = _random.Next(4) switch
         {
             0 => new MergeSpec("Add", target),
@@ -560,7 +559,6 @@ internal sealed class GraphNetworkBuilder
             _ when _blockModels.Count > 0 => UseOf(_random.Next(_blockModels.Count)) with { WidthValue = Pick(x[0], 1, 8, 100_000) },
             _ => new UseSpec(null, "typeof(int)"),
         };
-        _graph = true;
         Record(Add(use with { Name = Chance(0.7) ? "layer" + (_useNames.Count + 1).ToString(CultureInfo.InvariantCulture) : null }), use);
     }
 }

@@ -127,11 +127,11 @@ internal sealed class ShapeModel
                 if (merge.Other == LayerSpec.NullLiteral || merge.Other.Length == 0) { Fail($"{spec.Kind} names no layer"); secondOk = false; }
                 else { second = Lookup(Resolve(scope, merge.Other), merge.Other); secondOk = second is not null; }
             }
-            output = x is null || !secondOk ? CheckArgumentsOnly(scope, spec) : Layer(scope, spec, x, second);
+            output = x is null || !secondOk ? null : Layer(scope, spec, x, second); // an invalid input was already a failure
         }
         if (output is not null && Size(output) > int.MaxValue) { Fail($"the output of '{full}' is too large"); output = null; }
         if (output is not null) Largest = Math.Max(Largest, Size(output));
-        if (_nodes.ContainsKey(full)) Uncertain(); // the same full name in two scopes (e.g. "layer1.conv1" beside a use "layer1")
+        if (_nodes.ContainsKey(full)) Fail($"the full name '{full}' is used in two scopes"); // "layer1.conv1" beside a use "layer1" with "conv1"
         _nodes[full] = output;
         scope.Previous = full;
         return full;
@@ -150,16 +150,10 @@ internal sealed class ShapeModel
         return null;
     }
 
-    private int[]? CheckArgumentsOnly(Scope scope, LayerSpec spec)
-    {
-        Fail("an input is invalid");
-        return null;
-    }
-
     private int[]? Use(Scope scope, UseSpec use, string full, string inputName, int[]? x)
     {
+        // A generic block cannot be named: typeof(Block<int>) and typeof(Block<>) are not the declared Block<T>.
         BlockModel? block = use.Block is int index && index < _blocks.Count ? _blocks[index] : null;
-        if (block is { Generic: true }) Uncertain();
         if (block is null || !block.IsBlock || block.Generic) { Fail($"{use.TypeText} is not a block"); return null; }
         int index2 = use.Block!.Value;
         if (scope.Chain.Contains(index2)) { Fail($"block {index2} uses itself"); return null; }
