@@ -54,6 +54,14 @@ namespace TensorForge.Generator.Layers
             // One message per layer: the columns are only checked once the rows fit.
             int? outWidth = outHeight is null ? null : WindowGeometry.OutputSize(context, "columns", width, left, right, kernelWidth, stride, dilation);
             if (outHeight is null || outWidth is null) return null;
+            // The kernels work on a zero-padded copy of each sample (a spare row and column included), which must be addressable
+            // with an int too: Conv2DGeometry rejects it at run time otherwise.
+            double padded = (double)inChannels * ((long)height + top + bottom + 1) * ((long)width + left + right + 1);
+            if (padded > int.MaxValue)
+            {
+                context.Report(DiagnosticDescriptors.TooLarge, a.Location, $"The padded input of {context.Describe}", LayerBuildContext.Literal((long)System.Math.Min(padded, long.MaxValue)));
+                return null;
+            }
 
             var weightShape = Shape.Of(outChannels, inChannels / groups, kernelHeight, kernelWidth);
             EquatableArray<ParameterTensor>? tensors = hasBias

@@ -39,6 +39,9 @@ namespace TensorForge.Generator.Parsing
                     if (attribute.AttributeClass?.ToDisplayString() != "TensorForge.UseAttribute" || attribute.ConstructorArguments.Length != 1) continue;
                     if (attribute.ConstructorArguments[0].Value is not INamedTypeSymbol block || found.ContainsKey(BlockTypeName(block))) continue;
                     if (block.DeclaringSyntaxReferences.Length == 0) continue;
+                    // The generator knows blocks by their declared symbol ("Block<T>"): a constructed or unbound generic
+                    // ("Block<int>", "Block<>") is no block there, so it must not be one here (else TF0013 goes unreported).
+                    if (!SymbolEqualityComparer.Default.Equals(block, block.OriginalDefinition)) continue;
                     if (ParseBlock(block, cancellationToken) is { } parsed)
                     {
                         found[parsed.TypeName] = parsed;

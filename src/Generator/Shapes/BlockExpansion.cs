@@ -54,6 +54,9 @@ namespace TensorForge.Generator.Shapes
         private readonly List<DiagnosticInfo> _diagnostics;
         private readonly string _network;
         private readonly List<LayerEntry> _entries = new List<LayerEntry>();
+        // Full names over every scope: a use prefixes its layers' names, so "layer1.fc" beside a use "layer1" of a block with a
+        // layer "fc" would name the same tensors twice.
+        private readonly HashSet<string> _fullNames = new HashSet<string>(System.StringComparer.Ordinal);
         private bool _tooLarge;
 
         private BlockExpansion(IReadOnlyDictionary<string, BlockDeclaration> blocks, string network, List<DiagnosticInfo> diagnostics)
@@ -71,7 +74,7 @@ namespace TensorForge.Generator.Shapes
             var expansion = new BlockExpansion(blocks, network, diagnostics);
             bool scopeValid = true;
             expansion.ExpandScope(attributes, prefix: "", scopeInput: "input", scope: "'" + network + "'", topLevel: true,
-                use: null, chain: new List<string>(), ref scopeValid);
+                use: null, chain: new List<string>(), checkFullNames: true, ref scopeValid);
             if (expansion._tooLarge)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, attributes.FirstOrDefault()?.Location, network,
@@ -85,9 +88,11 @@ namespace TensorForge.Generator.Shapes
         /// <summary>The use that is being inlined: its location, Width, Stride, and the block's class.</summary>
         private sealed record UseSite(LocationInfo? Location, int Width, int Stride, string Block);
 
+        /// <param name="checkFullNames">False inside a use whose own name was already reported: its layers' full names repeat
+        /// that one problem.</param>
         /// <returns>The full name of the scope's last node (its output).</returns>
         private string ExpandScope(IReadOnlyList<AttributeDeclaration> attributes, string prefix, string scopeInput, string scope, bool topLevel,
-            UseSite? use, List<string> chain, ref bool valid)
+            UseSite? use, List<string> chain, bool checkFullNames, ref bool valid)
         {
             var kindCounts = new Dictionary<string, int>();
             var localNames = new HashSet<string>(System.StringComparer.Ordinal);
@@ -107,7 +112,7 @@ namespace TensorForge.Generator.Shapes
                     continue;
                 }
 
-                string local = LocalName(attribute, kindCounts, localNames, topLevel ? _network : scope, ref valid);
+                string local = LocalName(attribute, kindCounts, localNames, topLevel ? _network : scope, prefix, checkFullNames, out bool nameReported, ref valid);
                 string name = prefix + local;
                 string? from = attribute.GetString("From");
                 string input = from is null ? previous : Resolve(from, prefix, scopeInput);
@@ -116,7 +121,7 @@ namespace TensorForge.Generator.Shapes
 
                 if (attribute.Kind == "Use")
                 {
-                    previous = ExpandUse(attribute, written, name, input, chain, ref valid);
+                    previous = ExpandUse(attribute, written, name, input, chain, checkFullNames && !nameReported, ref valid);
                     continue;
                 }
                 if (attribute.Kind == "TransformerEncoderLayer")
@@ -139,7 +144,7 @@ namespace TensorForge.Generator.Shapes
             return previous;
         }
 
-        private string ExpandUse(AttributeDeclaration attribute, AttributeDeclaration written, string name, string input, List<string> chain, ref bool valid)
+        private string ExpandUse(AttributeDeclaration attribute, AttributeDeclaration written, string name, string input, List<string> chain, bool checkFullNames, ref bool valid)
         {
             string? blockType = attribute.Find("block") is { Kind: ArgumentKind.Type } argument ? argument.Text : null;
             string display = blockType is null ? "?" : Display(blockType);
@@ -169,7 +174,7 @@ namespace TensorForge.Generator.Shapes
             // Nested uses keep the outermost use's location: that is where the user can act.
             UseSite site = new UseSite(attribute.Location, width, stride, display);
             chain.Add(blockType);
-            string output = ExpandScope(inner, name + ".", input, $"block '{display}'", topLevel: false, site, chain, ref valid);
+            string output = ExpandScope(inner, name + ".", input, $"block '{display}'", topLevel: false, site, chain, checkFullNames, ref valid);
             chain.RemoveAt(chain.Count - 1);
             _entries.Add(new LayerEntry(EntryKind.Alias, attribute, name, output));
             return name;
@@ -242,8 +247,10 @@ namespace TensorForge.Generator.Shapes
             return dot < 0 ? name : name.Substring(dot + 1);
         }
 
-        private string LocalName(AttributeDeclaration attribute, Dictionary<string, int> kindCounts, HashSet<string> names, string owner, ref bool valid)
+        private string LocalName(AttributeDeclaration attribute, Dictionary<string, int> kindCounts, HashSet<string> names, string owner,
+            string prefix, bool checkFullName, out bool reported, ref bool valid)
         {
+            reported = true;
             string kind = attribute.Kind == "Use" && attribute.Find("block") is { Kind: ArgumentKind.Type, Text: { } type } ? Display(type) : attribute.Kind;
             kindCounts.TryGetValue(kind, out int count);
             kindCounts[kind] = ++count;
@@ -259,7 +266,15 @@ namespace TensorForge.Generator.Shapes
             {
                 _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, attribute.LocationOf("Name"), name, owner.Trim('\'')));
                 valid = false;
+                return name;
             }
+            if (!_fullNames.Add(prefix + name) && checkFullName)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, attribute.LocationOf("Name"), prefix + name, _network));
+                valid = false;
+                return name;
+            }
+            reported = false;
             return name;
         }
 

@@ -27,17 +27,29 @@ internal static class DeclarationGenerator
             ["Tanh"] = wild => Plain("Tanh", wild),
             ["Gelu"] = wild => Plain("Gelu", wild),
             ["Softmax"] = wild => Plain("Softmax", wild),
+            ["Conv2D"] = Conv2D,
+            ["MaxPool2D"] = wild => Pool("MaxPool2D", wild),
+            ["AvgPool2D"] = wild => Pool("AvgPool2D", wild),
+            ["GlobalAvgPool"] = wild => Plain("GlobalAvgPool", wild),
+            ["BatchNorm"] = BatchNorm,
+            ["Add"] = wild => Merge("Add", wild),
+            ["Concat"] = wild => Merge("Concat", wild),
         };
+
+    /// <summary>Percent of declarations built layer by layer from the shapes (<see cref="GraphNetworkBuilder"/>: image networks,
+    /// graphs, blocks); the rest are chains of context-free random layers, mostly vectors.</summary>
+    public const int StructuredPercent = 45;
 
     /// <summary>A declaration whose attributes are wild with probability 0, 5, 20 or 100 % each: a mostly sane network with one
     /// edge value is more telling (and more often valid, so it runs) than one that is wrong everywhere.</summary>
     public static readonly Gen<FuzzDeclaration> Declaration =
         from percent in Gen.OneOf(0, 5, 20, 100)
-        from declaration in DeclarationOf(percent)
+        from structured in Gen.Int[0, 99]
+        from declaration in structured < StructuredPercent ? StructuredDeclarationOf(percent) : DeclarationOf(percent)
         from primary in Gen.Frequency((95, (IGen<bool>)Gen.Const(false)), (5, Gen.Const(true)))
         from broken in Gen.Frequency((96, (IGen<string?>)Gen.Const((string?)null)), (4, Gen.OneOf(FuzzDeclaration.BrokenVariants.Cast<string?>().ToArray())))
-        let withPrimary = primary && !declaration.Modifiers.Contains("static") ? declaration with { PrimaryConstructor = true } : declaration
-        select broken is null ? withPrimary : withPrimary with { Broken = broken, Modifiers = declaration.Modifiers.Replace("static", "").Replace("sealed", "").Trim() };
+        let withPrimary = primary && !declaration.Modifiers.Contains("static") ? declaration with { PrimaryConstructor = true, Prediction = null } : declaration
+        select broken is null ? withPrimary : withPrimary with { Broken = broken, Modifiers = declaration.Modifiers.Replace("static", "").Replace("sealed", "").Trim(), Prediction = null };
 
     /// <summary>The sane generator, or with <paramref name="percent"/> % probability the wild one.</summary>
     private static Gen<T> Mixed<T>(int percent, Func<bool, Gen<T>> generator) => percent switch
@@ -90,6 +102,19 @@ internal static class DeclarationGenerator
 
     private static string NameArgument(string? name) => name is null ? "" : "Name = " + FuzzDeclaration.String(name);
 
+    /// <summary>Names a reference may use: earlier layers' default names, "input", unknown, misspelled and weird names, null.</summary>
+    private static Gen<string> Reference(bool wild) => wild
+        ? Gen.Frequency(
+            (30, (IGen<string>)Gen.OneOf("input", "dense1", "dense2", "relu1", "flatten1", "fc1", "layer_1", "conv2d1", "batchnorm1", "add1")),
+            (20, Gen.OneOf("Input", "nope", "dense0", "dense99", "fc1.weight", "layer1.conv1")),
+            (40, Gen.OneOf(WeirdNames.Concat(BorderlineNames).ToArray())),
+            (10, Gen.Const(LayerSpec.NullLiteral)))
+        : Gen.OneOf("input", "input", "dense1", "dense2", "relu1", "flatten1");
+
+    /// <summary>A From argument on any layer, now and then.</summary>
+    private static Gen<string> FromArgument(bool wild) =>
+        Gen.Frequency((wild ? 88 : 97, (IGen<string>)Gen.Const("")), (wild ? 12 : 3, Reference(wild).Select(r => "From = " + LayerSpec.Reference(r))));
+
     private static string Arguments(params string[] arguments)
     {
         string joined = string.Join(", ", arguments.Where(a => a.Length > 0));
@@ -111,17 +136,21 @@ internal static class DeclarationGenerator
         from activation in ActivationArgument(wild)
         from bias in Gen.OneOf("", "", "Bias = false", "Bias = true")
         from name in Name(wild)
+        from reads in FromArgument(wild)
         let unitsText = named == 0 ? "units: " + FuzzDeclaration.Int(units) : FuzzDeclaration.Int(units)
-        select new FuzzAttribute("Dense" + Arguments(unitsText, activation, bias, NameArgument(name)), Elements: Math.Max(units, 0));
+        select new FuzzAttribute("Dense" + Arguments(unitsText, activation, bias, NameArgument(name), reads), Elements: Math.Max(units, 0));
 
     private static Gen<FuzzAttribute> Plain(string kind, bool wild) =>
-        Name(wild).Select(name => new FuzzAttribute(kind + Arguments(NameArgument(name))));
+        from name in Name(wild)
+        from reads in FromArgument(wild)
+        select new FuzzAttribute(kind + Arguments(NameArgument(name), reads));
 
     private static Gen<FuzzAttribute> Dropout(bool wild) =>
         from hasP in Gen.Int[0, 3]
         from p in FloatOf(wild, 0f, 0.1f, 0.5f, 0.9f, 0.999f)
         from name in Name(wild)
-        select new FuzzAttribute("Dropout" + Arguments(hasP == 0 ? "" : FuzzDeclaration.Float(p), NameArgument(name)));
+        from reads in FromArgument(wild)
+        select new FuzzAttribute("Dropout" + Arguments(hasP == 0 ? "" : FuzzDeclaration.Float(p), NameArgument(name), reads));
 
     private static Gen<FuzzAttribute> LeakyReLU(bool wild) =>
         from hasSlope in Gen.Int[0, 3]
@@ -129,6 +158,60 @@ internal static class DeclarationGenerator
         from name in Name(wild)
         select new FuzzAttribute("LeakyReLU" + Arguments(hasSlope == 0 ? "" : FuzzDeclaration.Float(slope), NameArgument(name)),
             Gain: hasSlope == 0 ? 1 : slope);
+
+    // Image and graph layers without context (the structured path, GraphNetworkBuilder, fits them to the shapes): sane values are a
+    // user's, wild ones every option's edges.
+
+    private static Gen<int?> Optional(bool wild, int?[] sane, params int?[] wildValues)
+        => wild ? Gen.OneOf(sane.Concat(wildValues).ToArray()) : Gen.OneOf(sane);
+
+    private static Gen<int?> ActivationValue(bool wild) => Optional(wild, new int?[] { null, null, 0, 1, 2, 3, 4, 5 }, 6, -1, int.MaxValue);
+
+    private static Gen<FuzzAttribute> Conv2D(bool wild) =>
+        from output in wild ? WildSize : Gen.Int[1, 16]
+        from kernel in wild ? WildSize : Gen.Int[1, 5]
+        from kernelWidth in wild ? WildSize : Gen.Int[1, 5]
+        from square in Gen.Int[0, 3]
+        from stride in Optional(wild, new int?[] { null, 1, 2 }, 0, -1, int.MaxValue)
+        from padding in Optional(wild, new int?[] { null, 0, 1, 2 }, -1, 1000, 23168, int.MaxValue)
+        from mode in Optional(wild, new int?[] { null, null, 0, 1, 2 }, 7, -1)
+        from dilation in Optional(wild, new int?[] { null, null, 1, 2 }, 0, -2, 100_000)
+        from groups in Optional(wild, new int?[] { null, null, 1, 2 }, 0, -1, 3, int.MaxValue)
+        from bias in Gen.OneOf<bool?>(null, true, false)
+        from activation in ActivationValue(wild)
+        from named in Gen.Int[0, 9]
+        from name in Name(wild)
+        from reads in Gen.OneOf<string?>(null, null, null, null, null, null, "input")
+        select new ConvSpec(output, kernel, kernelWidth, square != 0)
+        {
+            StrideValue = stride, Padding = padding, Mode = mode, Dilation = dilation, Groups = groups, Bias = bias,
+            ActivationValue = activation, NamedArguments = named == 0, Name = name, From = reads,
+        }.Attribute;
+
+    private static Gen<FuzzAttribute> Pool(string kind, bool wild) =>
+        from kernel in wild ? WildSize : Gen.Int[1, 4]
+        from stride in Optional(wild, new int?[] { null, null, 0, 1, 2 }, -1, int.MaxValue)
+        from padding in Optional(wild, new int?[] { null, null, 0, 1 }, -1, 3, int.MaxValue)
+        from name in Name(wild)
+        select new PoolSpec(kind, kernel) { StrideValue = stride, Padding = padding, Name = name }.Attribute;
+
+    private static Gen<FuzzAttribute> BatchNorm(bool wild) =>
+        from hasEpsilon in Gen.Bool
+        from epsilon in FloatOf(wild, 1e-5f, 1e-3f, 0.1f)
+        from hasMomentum in Gen.Bool
+        from momentum in FloatOf(wild, 0.1f, 0.5f, 0f, 1f)
+        from affine in Gen.OneOf<bool?>(null, true, false)
+        from activation in ActivationValue(wild)
+        from name in Name(wild)
+        select new BatchNormSpec
+        {
+            Epsilon = hasEpsilon ? epsilon : null, Momentum = hasMomentum ? momentum : null, Affine = affine, ActivationValue = activation, Name = name,
+        }.Attribute;
+
+    private static Gen<FuzzAttribute> Merge(string kind, bool wild) =>
+        from other in Reference(wild)
+        from name in Name(wild)
+        select new MergeSpec(kind, other) { Name = name }.Attribute;
 
     private static Gen<FuzzAttribute> Input(bool wild) =>
         from rank in wild ? Gen.Frequency((2, (IGen<int>)Gen.Const(0)), (60, Gen.Const(1)), (25, Gen.Int[2, 3]), (5, Gen.Const(4))) : Gen.Frequency((75, (IGen<int>)Gen.Const(1)), (25, Gen.Int[2, 3]))
@@ -139,10 +222,13 @@ internal static class DeclarationGenerator
                 : "Input(" + string.Join(", ", dimensions.Select(FuzzDeclaration.Int)) + ")",
             Elements: dimensions.All(d => d > 0) ? dimensions.Aggregate(1L, (acc, d) => Math.Min(acc * d, 1L << 40)) : 0);
 
+    private static readonly HashSet<string> ImageKinds = new HashSet<string> { "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool" };
+
     private static Gen<FuzzAttribute> Layer(bool wild)
     {
-        // Sane networks are mostly vectors through Dense layers: pick Dense more often so that they are valid and compute something.
-        var kinds = LayerGenerators.Select(k => (k.Key == "Dense" ? 6 : 1, (IGen<FuzzAttribute>)k.Value(wild))).ToArray();
+        // These chains are mostly vectors through Dense layers: pick Dense more often so that they are valid and compute something;
+        // image layers, which need an image, rarely when sane (the structured path builds image networks).
+        var kinds = LayerGenerators.Select(k => (k.Key == "Dense" ? 60 : ImageKinds.Contains(k.Key) ? (wild ? 6 : 1) : 10, (IGen<FuzzAttribute>)k.Value(wild))).ToArray();
         return Gen.Frequency(kinds);
     }
 
@@ -212,12 +298,29 @@ internal static class DeclarationGenerator
             case 2: list.Insert(0, input); list.Insert(inputPosition % list.Count + 1 > list.Count ? list.Count : inputPosition % list.Count + 1, secondInput); break; // twice
             default: list.Insert(inputPosition % (list.Count + 1), input); break; // anywhere
         }
+        return InsertTraining(list, wild, optimizers, schedules, positions);
+    }
+
+    /// <summary>Training attributes anywhere (their position does not matter); a sane schedule only with an optimizer.</summary>
+    private static ImmutableArray<FuzzAttribute> InsertTraining(IEnumerable<FuzzAttribute> layers, bool wild, FuzzAttribute[] optimizers, FuzzAttribute[] schedules, int[] positions)
+    {
+        var list = new List<FuzzAttribute>(layers);
         IEnumerable<FuzzAttribute> training = optimizers;
         if (wild || optimizers.Length > 0) training = training.Concat(schedules);
         int p = 0;
         foreach (FuzzAttribute attribute in training) list.Insert(positions[p++ % positions.Length] % (list.Count + 1), attribute);
         return list.ToImmutableArray();
     }
+
+    /// <summary>A structured network (<see cref="GraphNetworkBuilder"/>) with training attributes; wild ones only at 100 %, so that the
+    /// model's prediction holds for the rest.</summary>
+    private static Gen<(ImmutableArray<FuzzAttribute> Attributes, GraphNetwork? Graph)> GraphAttributeList(int percent) =>
+        from seed in Gen.Int
+        from optimizers in percent == 100 ? Optimizer(true).Array[0, 2] : Optimizer(false).Array[Gen.Frequency((1, (IGen<int>)Gen.Const(0)), (3, Gen.Const(1)))] // mostly trainable
+        from schedules in Mixed(percent == 100 ? 100 : 0, Schedule).Array[0, percent == 100 ? 2 : 1]
+        from positions in Gen.Int[0, 1000].Array[4]
+        let graph = GraphNetworkBuilder.Build(seed, percent)
+        select (InsertTraining(graph.Layers, percent == 100, optimizers, schedules, positions), (GraphNetwork?)graph);
 
     // ---- the class ------------------------------------------------------------------------------------
 
@@ -250,9 +353,17 @@ internal static class DeclarationGenerator
 
     private static readonly string[] Constraints = { "", "where T : struct", "where T : notnull", "where T : unmanaged", "where T : new()" };
 
-    private static Gen<FuzzDeclaration> DeclarationOf(int percent) => DeclarationOf(percent, wild: percent >= 20);
+    private static Gen<FuzzDeclaration> DeclarationOf(int percent)
+        => DeclarationOf(percent, wild: percent >= 20, AttributeList(percent, percent >= 20).Select(a => (a, (GraphNetwork?)null)), Gen.Const(false));
 
-    private static Gen<FuzzDeclaration> DeclarationOf(int percent, bool wild) =>
+    /// <summary>A structured declaration: sane class shapes, network arguments and training attributes unless <paramref name="percent"/>
+    /// is 100, so that the shape model's prediction can be checked.</summary>
+    private static Gen<FuzzDeclaration> StructuredDeclarationOf(int percent)
+        => DeclarationOf(percent == 100 ? 100 : 0, wild: percent == 100, GraphAttributeList(percent), Gen.Frequency((1, (IGen<bool>)Gen.Const(false)), (3, Gen.Const(true))));
+
+    /// <param name="layersTogether">Split a declaration only where every layer attribute stays on one part (else TF0005).</param>
+    private static Gen<FuzzDeclaration> DeclarationOf(int percent, bool wild, Gen<(ImmutableArray<FuzzAttribute> Attributes, GraphNetwork? Graph)> attributeList,
+        Gen<bool> layersTogether) =>
         from ns in Gen.OneOf(NamespaceStyle.None, NamespaceStyle.Block, NamespaceStyle.FileScoped)
         from prefix in Gen.OneOf(NamespacePrefixes)
         from depth in wild ? Gen.Frequency((60, (IGen<int>)Gen.Const(0)), (25, Gen.Const(1)), (15, Gen.Const(2))) : Gen.Frequency((75, (IGen<int>)Gen.Const(0)), (25, Gen.Const(1)))
@@ -266,12 +377,31 @@ internal static class DeclarationGenerator
         from name in Gen.OneOf(ClassNames)
         from partial in wild ? Gen.Frequency((90, (IGen<bool>)Gen.Const(true)), (10, Gen.Const(false))) : Gen.Const(true)
         from network in Mixed(percent, NetworkArguments)
-        from attributes in AttributeList(percent, wild)
+        from list in attributeList
         from split in Gen.Frequency((70, (IGen<SplitStyle>)Gen.Const(SplitStyle.None)), (15, Gen.Const(SplitStyle.SameFile)), (15, Gen.Const(SplitStyle.TwoFiles)))
         from splitAt in Gen.Int[0, 100]
+        from together in layersTogether
         from syntax in Gen.Frequency((60, (IGen<int>)Gen.Const(0)), (40, Gen.Int[1, 7]))
-        select Build(ns, prefix, depth == 0 ? ImmutableArray<FuzzContainer>.Empty : depth == 1 ? ImmutableArray.Create(c0) : ImmutableArray.Create(c0, c1),
-            keyword, modifier, accessibility, generics, constraint, name, partial, network, attributes, split, splitAt, (AttributeSyntax)syntax);
+        let declaration = Build(ns, prefix, depth == 0 ? ImmutableArray<FuzzContainer>.Empty : depth == 1 ? ImmutableArray.Create(c0) : ImmutableArray.Create(c0, c1),
+            keyword, modifier, accessibility, generics, constraint, name, partial, network, list.Attributes, split,
+            together ? (splitAt % 2 == 0 ? 0 : list.Attributes.Length) : splitAt, (AttributeSyntax)syntax)
+            with { Blocks = list.Graph?.Blocks ?? ImmutableArray<FuzzBlock>.Empty }
+        select declaration with { Prediction = wild ? null : Predict(declaration, list.Graph) };
+
+    /// <summary>The model's prediction, completed with what the declaration adds: layers on two partial declarations (TF0005) and a
+    /// cross-entropy loss on fewer than two classes (TF1002).</summary>
+    private static FuzzPrediction? Predict(FuzzDeclaration declaration, GraphNetwork? graph)
+    {
+        if (graph?.Prediction is not { } prediction) return null;
+        if (!prediction.Valid) return prediction;
+        if (!declaration.LayersOnOnePart) return prediction with { Valid = false, Reason = "layers on two partial declarations" };
+        if (declaration.Attributes.Any(a => (a.Kind == "CosineAnnealing" && !a.Text.Contains("TMax", StringComparison.Ordinal))
+                || (a.Kind == "StepDecay" && !a.Text.Contains("StepSize", StringComparison.Ordinal))))
+            return prediction with { Valid = false, Reason = "a schedule without TMax or StepSize" };
+        if (declaration.NetworkArguments.Contains("SoftmaxCrossEntropy", StringComparison.Ordinal) && graph.OutputShape is { } output && output[^1] < 2)
+            return prediction with { Valid = false, Reason = "SoftmaxCrossEntropy on " + prediction.OutputShape };
+        return prediction;
+    }
 
     private static FuzzDeclaration Build(NamespaceStyle ns, Identifier prefix, ImmutableArray<FuzzContainer> containers, string keyword, string modifier,
         string accessibility, int generics, string constraint, Identifier name, bool partial, string network,

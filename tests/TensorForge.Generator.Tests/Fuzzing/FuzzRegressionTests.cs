@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using TensorForge.Generator.Tests.Infrastructure;
 
@@ -60,5 +61,78 @@ public class FuzzRegressionTests
         Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify("using TensorForge;\n[Network]\n[Input(4)]\n[Dense(2)]\npublic abstract partial class {|TF0012:Net|};"));
         Assert.Equal("'Net' cannot be a network: an abstract class cannot be instantiated, but a network's constructors and Clone() create instances; remove 'abstract'",
             diagnostic.GetMessage());
+    }
+
+    /// <summary>A declaration of attributes in a file-scoped namespace, checked alone by the fuzzer's runner (generator, analyzer,
+    /// compiler, the generated static fields, and a run unless it is too large): the list of problems.</summary>
+    private static IReadOnlyList<string> CheckAlone(string[] attributes, params (string Name, string[] Attributes)[] blocks)
+        => FuzzRunner.CheckAlone(new FuzzCase(0, "regression", new FuzzDeclaration(
+            NamespaceStyle.FileScoped, new Identifier("Fuzz", "Fuzz"), ImmutableArray<FuzzContainer>.Empty, "public", "class",
+            new Identifier("Net", "Net"), ImmutableArray<string>.Empty, "", IsPartial: true, "Loss = Loss.MeanSquaredError",
+            attributes.Select(a => new FuzzAttribute(a)).ToImmutableArray(), SplitStyle.None, 0,
+            Blocks: blocks.Select(b => new FuzzBlock(new Identifier(b.Name, b.Name), "[Block]", "public",
+                b.Attributes.Select(a => new FuzzAttribute(a)).ToImmutableArray())).ToImmutableArray())));
+
+    /// <summary>Found by the fuzzer's probes of huge paddings: the output [1, 46340, 46340] fits in an int, but the zero-padded
+    /// copy of the sample the convolution kernels work on (46,341² with its spare row and column) does not, so the generated
+    /// static Conv2DGeometry threw a TypeInitializationException. Now TF1004 on the layer; one element less still runs.</summary>
+    [Fact]
+    public void AConvolutionWhosePaddedInputDoesNotFitInAnIntIsTooLarge()
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify("""
+            using TensorForge;
+            [Network]
+            [Input(1, 4, 4)]
+            [{|TF1004:Conv2D(1, 1, Padding = 23168)|}]
+            public partial class Net;
+            """));
+        Assert.Equal("The padded input of Conv2D 'conv2d1' would hold 2,147,488,281 elements, more than the 2,147,483,647 one tensor or parameter block can hold",
+            diagnostic.GetMessage());
+        Assert.Empty(CheckAlone(new[] { "Input(1, 4, 4)", "Conv2D(1, 1, Padding = 23167)" })); // 46,339²: valid, its geometry loads
+        Assert.Empty(CheckAlone(new[] { "Input(1, 4, 4)", "Conv2D(1, 1, Padding = 23168)" }));
+    }
+
+    /// <summary>Found by the fuzzer's probes of names across scopes: a use prefixes its layers' names ("layer1.fc"), and a layer
+    /// of the network could take the same full name, in either order; both wrote "layer1.fc.weight", and constructing the network
+    /// threw "the tensor list names 'layer1.fc.weight' twice". Now TF0010 on the second; a use whose own name is already a
+    /// duplicate does not report its layers again.</summary>
+    [Theory]
+    [InlineData("[Use(typeof(B), Name = \"layer1\")]\n[Dense(4, {|TF0010:Name = \"layer1.fc\"|})]")]
+    [InlineData("[Dense(4, Name = \"layer1.fc\")]\n[{|TF0010:Use(typeof(B), Name = \"layer1\")|}]")]
+    [InlineData("[Use(typeof(B), Name = \"a\")]\n[Use(typeof(B), {|TF0010:Name = \"a\"|})]")]
+    [InlineData("[Use(typeof(B), Name = \"a.b\")]\n[{|TF0010:Use(typeof(Outer), Name = \"a\")|}]")]
+    public void ALayerNameIsUniqueAcrossBlockUses(string layers)
+    {
+        IReadOnlyList<Diagnostic> diagnostics = DiagnosticMarkup.Verify(
+            "using TensorForge;\n[Block]\n[Dense(4, Name = \"fc\")]\npublic partial class B;\n"
+            + "[Block]\n[Use(typeof(B), Name = \"b\")]\npublic partial class Outer;\n"
+            + "[Network]\n[Input(4)]\n" + layers + "\npublic partial class Net;");
+        Assert.All(diagnostics, d => Assert.Matches(@"^Layer name '(layer1\.fc|a|a\.b)' is already used by another layer of 'Net'; names must be unique", d.GetMessage()));
+    }
+
+    [Fact]
+    public void ALayerNamedLikeAnotherScopesLayerIsReportedNotBuilt()
+        => Assert.Empty(CheckAlone(new[] { "Input(4)", "Use(typeof(§B0§), Name = \"layer1\")", "Dense(4, Name = \"layer1.fc\")" }, ("B", new[] { "Dense(4, Name = \"fc\")" })));
+
+    /// <summary>Found by the fuzzer: a use of a generic block, <c>typeof(Block&lt;int&gt;)</c> or <c>typeof(Block&lt;&gt;)</c>. The
+    /// generator knows blocks by their declared symbol (<c>Block&lt;T&gt;</c>), found none and generated the throwing members; the
+    /// analyzer resolved the constructed type, expanded it and reported nothing, so the network threw with no error shown.
+    /// Now TF0013 from both, as for any class the generator cannot use.</summary>
+    [Theory]
+    [InlineData("Block<int>")]
+    [InlineData("Block<>")]
+    public void AUseOfAGenericBlockIsAnUnknownBlock(string type)
+    {
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify($$"""
+            using TensorForge;
+            [Block]
+            [Dense(4)]
+            public partial class Block<T>;
+            [Network]
+            [Input(4)]
+            [Use({|TF0013:typeof({{type}})|}, Name = "layer1")]
+            public partial class Net;
+            """));
+        Assert.Equal($"[Use(typeof({type}))] in 'Net' needs a class marked [Block] and declared in this project", diagnostic.GetMessage());
     }
 }

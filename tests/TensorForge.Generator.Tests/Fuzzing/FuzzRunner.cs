@@ -32,13 +32,20 @@ internal sealed class FuzzRunner
     public const long MemoryLimitBytes = 50L * 1024 * 1024;
 
     /// <summary>Above this bound on how much the activations can amplify a value (e.g. LeakyReLU(1e30) twice), overflow to
-    /// infinity is arithmetic, not a bug: such networks run, but their outputs are not required to be finite.</summary>
+    /// infinity is arithmetic, not a bug: such networks run, but their outputs are not required to be finite. The same bound
+    /// applies to gradients (a batch norm with ε = 1e-30 divides a constant channel's gradient by 1e-15).</summary>
     public const double FiniteGainLimit = 1e6;
+
+    /// <summary>Networks whose forward pass costs more multiply-accumulates per sample (convolutions, dense layers, pooling windows,
+    /// from the generated Summary) are counted, not run: each network runs about ten forward passes' worth on up to 3 samples.</summary>
+    public const long WorkLimit = 4_000_000;
 
     private static readonly Regex IdPattern = new Regex(@"D(\d{4})(?!\d)", RegexOptions.CultureInvariant);
 
     private readonly ConcurrentBag<FuzzFailure> _failures = new ConcurrentBag<FuzzFailure>();
-    private int _valid, _invalid, _skipped, _broken, _unbounded;
+    private readonly ConcurrentBag<int> _validIds = new ConcurrentBag<int>();
+    private readonly ConcurrentDictionary<string, int> _errorIds = new ConcurrentDictionary<string, int>();
+    private int _valid, _invalid, _skipped, _broken, _unbounded, _predictedValid, _predictedInvalid;
 
     public IReadOnlyCollection<FuzzFailure> Failures => _failures;
     public int Valid => _valid;
@@ -46,8 +53,15 @@ internal sealed class FuzzRunner
     public int Skipped => _skipped;
     /// <summary>Declarations that are not valid C# (see <see cref="FuzzDeclaration.Broken"/>) and got errors without a crash.</summary>
     public int Broken => _broken;
-    /// <summary>Valid networks that ran but whose activations may overflow, so finiteness was not asserted.</summary>
+    /// <summary>Valid networks that ran but whose activations or gradients may overflow, so finiteness was not asserted.</summary>
     public int Unbounded => _unbounded;
+    /// <summary>How many invalid declarations reported each TF error id (a declaration counts once per id).</summary>
+    public IReadOnlyDictionary<string, int> ErrorIds => _errorIds;
+    /// <summary>Ids of the declarations that were valid (run or skipped as large).</summary>
+    public IReadOnlyCollection<int> ValidIds => _validIds;
+    /// <summary>Declarations on which the shape model's prediction (valid with its sizes, or invalid) was checked and held.</summary>
+    public int PredictedValid => _predictedValid;
+    public int PredictedInvalid => _predictedInvalid;
 
     /// <summary>Checks a batch in one compilation; if something cannot be traced to one declaration (a generator exception drops all
     /// output, a compilation error blocks the emit), checks each declaration of the batch alone.</summary>
@@ -63,7 +77,13 @@ internal sealed class FuzzRunner
         foreach (FuzzCase c in batch)
         {
             if (problems[c.Id].Count > 0) { _failures.Add(new FuzzFailure(c, string.Join("\n", problems[c.Id]))); continue; }
-            switch (outcomes.GetValueOrDefault(c.Id, FuzzOutcome.Failed))
+            FuzzOutcome outcome = outcomes.GetValueOrDefault(c.Id, FuzzOutcome.Failed);
+            if (c.Declaration.Prediction is { } prediction && outcome is FuzzOutcome.Valid or FuzzOutcome.Invalid or FuzzOutcome.SkippedLarge)
+            {
+                Interlocked.Increment(ref prediction.Valid ? ref _predictedValid : ref _predictedInvalid);
+            }
+            if (outcome is FuzzOutcome.Valid or FuzzOutcome.SkippedLarge) _validIds.Add(c.Id);
+            switch (outcome)
             {
                 case FuzzOutcome.Valid: Interlocked.Increment(ref _valid); break;
                 case FuzzOutcome.Invalid: Interlocked.Increment(ref _invalid); break;
@@ -160,6 +180,7 @@ internal sealed class FuzzRunner
 
         // 3. Each declaration: TF errors, or no error and no warning at all (TF warnings such as TF1003 allowed).
         var tfErrors = new HashSet<int>();
+        var tfMessages = new Dictionary<int, List<string>>();
         var csErrors = new HashSet<int>();
         var broken = batch.Where(c => c.Declaration.Broken is not null).Select(c => c.Id).ToHashSet();
         foreach (Diagnostic d in diagnostics)
@@ -173,7 +194,12 @@ internal sealed class FuzzRunner
                 continue;
             }
             bool ours = d.Id.StartsWith("TF", StringComparison.Ordinal);
-            if (ours && d.Severity == DiagnosticSeverity.Error) tfErrors.Add(id);
+            if (ours && d.Severity == DiagnosticSeverity.Error)
+            {
+                tfErrors.Add(id);
+                if (!tfMessages.TryGetValue(id, out List<string>? messages)) tfMessages[id] = messages = new List<string>();
+                messages.Add(d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            }
             else if (broken.Contains(id) && d.Id != "AD0001")
             {
                 if (d.Severity == DiagnosticSeverity.Error) csErrors.Add(id); // expected: the declaration is not valid C#
@@ -198,11 +224,21 @@ internal sealed class FuzzRunner
             else if (tfErrors.Contains(c.Id))
             {
                 if (hasOutput && !emittedInvalid) problems[c.Id].Add("TF errors were reported, yet a working network was generated");
+                if (c.Declaration.Prediction is { Valid: true } p)
+                {
+                    problems[c.Id].Add($"the shape model expected a valid network (output {p.OutputShape}, {p.ParameterCount} parameters), but the generator reported:\n    "
+                        + string.Join("\n    ", tfMessages[c.Id].Distinct()));
+                }
+                foreach (string errorId in tfMessages[c.Id].Select(m => m.Substring(0, m.IndexOf(':'))).Distinct()) _errorIds.AddOrUpdate(errorId, 1, (_, n) => n + 1);
                 outcomes[c.Id] = FuzzOutcome.Invalid;
             }
             else if (!hasOutput || emittedInvalid)
             {
                 problems[c.Id].Add(hasOutput ? "no TF error, yet the throwing (invalid) members were generated" : "no TF error, yet nothing was generated");
+            }
+            else if (c.Declaration.Prediction is { Valid: false } p)
+            {
+                problems[c.Id].Add($"the shape model expected a TF error ({p.Reason}), but the generator accepted the network");
             }
             else if (problems[c.Id].Count == 0)
             {
@@ -272,15 +308,36 @@ internal sealed class FuzzRunner
         if (type is null) { problem = $"type '{declaration.MetadataName(c.Id)}' not found in the emitted assembly"; return FuzzOutcome.Failed; }
         if (declaration.GenericArity > 0) type = type.MakeGenericType(Enumerable.Repeat(typeof(int), declaration.GenericArity).ToArray());
 
+        // The static fields (kernel geometries) are built and checked by the runtime: a network the generator accepted must
+        // load, however large. Cheap: no parameter is allocated.
+        try
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(type.TypeHandle);
+        }
+        catch (TypeInitializationException e)
+        {
+            problem = "the generated static fields threw (the runtime rejects a layer the generator accepted): " + (e.InnerException ?? e);
+            return FuzzOutcome.Failed;
+        }
+
         // Decide before constructing (the constructor allocates the parameters).
         long parameters = Convert.ToInt64(type.GetField("ParameterCount")!.GetValue(null), System.Globalization.CultureInfo.InvariantCulture);
         long inputSize = Convert.ToInt64(type.GetField("InputSize")!.GetValue(null), System.Globalization.CultureInfo.InvariantCulture);
         long outputSize = Convert.ToInt64(type.GetField("OutputSize")!.GetValue(null), System.Globalization.CultureInfo.InvariantCulture);
+        if (declaration.Prediction is { Valid: true } prediction
+            && (prediction.InputSize != inputSize || prediction.OutputSize != outputSize || prediction.ParameterCount != parameters))
+        {
+            problem = $"the shape model expected input {prediction.InputSize}, output {prediction.OutputSize} {prediction.OutputShape} and {prediction.ParameterCount} parameters; "
+                + $"the generated network has {inputSize}, {outputSize} and {parameters}";
+            return FuzzOutcome.Failed;
+        }
+        SummaryCost cost = SummaryCost.Parse((string)type.GetProperty("Summary")!.GetValue(null)!);
         long widest = Math.Max(Math.Max(inputSize, outputSize), declaration.MaxElements);
         const int maxBatch = 3;
         long parameterBytes = parameters * sizeof(float) * 4; // parameters, gradients, two moments
-        long activationBytes = widest * (declaration.LayerCount + 3) * maxBatch * sizeof(float) * 2;
-        if (parameterBytes > MemoryLimitBytes || activationBytes > MemoryLimitBytes) return FuzzOutcome.SkippedLarge;
+        // Each layer's output, its gradient and a scratch buffer or two, or (when the summary could not be read) the widest layer per layer.
+        long activationBytes = Math.Max(widest * (declaration.LayerCount + 3) * 2, (cost.Activations + inputSize) * 4) * maxBatch * sizeof(float);
+        if (parameterBytes > MemoryLimitBytes || activationBytes > MemoryLimitBytes || cost.Work > WorkLimit) return FuzzOutcome.SkippedLarge;
 
         object instance = Activator.CreateInstance(type)!;
         if (instance is not INetwork network)
@@ -296,8 +353,7 @@ internal sealed class FuzzRunner
 
         var random = new Random(StableHash(c.Seed));
         int batch = random.Next(1, maxBatch + 1);
-        var input = new float[batch * inputSize];
-        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
+        float[] input = RandomInput(random, batch * inputSize);
         var output = new float[batch * outputSize];
         output.AsSpan().Fill(float.NaN); // every element must be written
         network.Forward(input, output);
@@ -308,27 +364,51 @@ internal sealed class FuzzRunner
         }
         int bad = Array.FindIndex(output, v => !float.IsFinite(v));
         if (bad >= 0) { problem = $"Forward with batch {batch} returned {output[bad]} at output[{bad}] of {output.Length}"; return FuzzOutcome.Valid; }
-        problem = SaveLoadAndTrain(type, network, input, output, batch, random);
+        bool finiteGradients = declaration.BackwardGain <= FiniteGainLimit;
+        if (!finiteGradients) Interlocked.Increment(ref _unbounded);
+        problem = SaveLoadAndTrain(type, network, input, output, batch, cost, inputSize, outputSize, finiteGradients, random);
         return FuzzOutcome.Valid;
     }
 
-    /// <summary>The rest of the contract on the same network: Save then Load into a differently seeded twin gives the same
-    /// parameters and outputs; a trainable network's ForwardTrain/Backward give finite outputs and gradients, and a
-    /// TrainStep on random targets returns a finite loss. Returns the first problem, or null.</summary>
-    private static string? SaveLoadAndTrain(Type type, INetwork network, float[] input, float[] output, int batch, Random random)
+    private static float[] RandomInput(Random random, long length)
     {
-        using (var stream = new MemoryStream())
-        {
-            network.Save(stream);
-            stream.Position = 0;
-            var twin = (INetwork)Activator.CreateInstance(type, 12345)!;
-            twin.Load(stream);
-            if (!twin.Parameters.SequenceEqual(network.Parameters)) return "Load(Save()) into a new instance did not restore the parameters";
-            var twinOutput = new float[output.Length];
-            twin.Forward(input, twinOutput);
-            if (!twinOutput.AsSpan().SequenceEqual(output)) return "a loaded twin's Forward differs from the original's";
-        }
+        var input = new float[length];
+        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
+        return input;
+    }
+
+    /// <summary>Bit for bit (NaN payloads and the sign of zero included).</summary>
+    private static bool SameBits(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        => System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(a).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(b));
+
+    /// <summary>The rest of the contract on the same network: Save then Load into a differently seeded twin gives the same
+    /// parameters and outputs; a trainable network's ForwardTrain/Backward give finite outputs and gradients (on at least
+    /// <paramref name="minimumTrainingBatch"/> samples; fewer must throw ArgumentException), a TrainStep on random targets
+    /// returns a finite loss, and after training a saved and loaded twin computes the same outputs (buffers such as batch-norm
+    /// running statistics included). Returns the first problem, or null.</summary>
+    private string? SaveLoadAndTrain(Type type, INetwork network, float[] input, float[] output, int batch, SummaryCost cost,
+        long inputSize, long outputSize, bool finiteGradients, Random random)
+    {
+        int minimumTrainingBatch = cost.MinimumTrainingBatch;
+        string? twinProblem = CompareTwin(type, network, input, output, "");
+        if (twinProblem is not null) return twinProblem;
         if (network is not ITrainableNetwork trainable) return null;
+
+        if (batch < minimumTrainingBatch)
+        {
+            // Training mode needs a variance per channel (PyTorch raises "Expected more than 1 value per channel when training").
+            try
+            {
+                trainable.ForwardTrain(input, new float[output.Length]);
+                return $"ForwardTrain with batch {batch} did not throw, though a batch norm normalises over 1 value per channel";
+            }
+            catch (ArgumentException)
+            {
+            }
+            batch = minimumTrainingBatch;
+            input = RandomInput(random, batch * inputSize);
+            output = new float[batch * outputSize];
+        }
 
         var trainOutput = new float[output.Length];
         trainable.ForwardTrain(input, trainOutput);
@@ -339,19 +419,105 @@ internal sealed class FuzzRunner
         var inputGradient = new float[input.Length];
         trainable.ZeroGradients();
         trainable.Backward(outputGradient, inputGradient);
-        bad = Array.FindIndex(inputGradient, v => !float.IsFinite(v));
-        if (bad >= 0) return $"Backward wrote {inputGradient[bad]} at inputGradient[{bad}]";
-        float[] gradients = trainable.Gradients.ToArray();
-        bad = Array.FindIndex(gradients, v => !float.IsFinite(v));
-        if (bad >= 0) return $"Backward wrote {gradients[bad]} at Gradients[{bad}]";
+        if (finiteGradients)
+        {
+            bad = Array.FindIndex(inputGradient, v => !float.IsFinite(v));
+            if (bad >= 0) return $"Backward wrote {inputGradient[bad]} at inputGradient[{bad}]";
+            float[] gradients = trainable.Gradients.ToArray();
+            bad = Array.FindIndex(gradients, v => !float.IsFinite(v));
+            if (bad >= 0) return $"Backward wrote {gradients[bad]} at Gradients[{bad}]";
+            if (cost.Smooth && network.ParameterCount <= GradientCheckParameterLimit)
+            {
+                string? wrong = CheckGradients(trainable, input, outputGradient, inputGradient, gradients, random);
+                if (wrong is not null) return wrong;
+                Interlocked.Increment(ref _gradientChecked);
+            }
+        }
 
         if (trainable is ISupervisedNetwork supervised)
         {
             var targets = new float[output.Length];
             for (int i = 0; i < targets.Length; i++) targets[i] = (float)random.NextDouble();
             float loss = supervised.TrainStep(input, targets);
-            if (!float.IsFinite(loss)) return $"TrainStep on random targets in [0, 1) returned the loss {loss}";
+            if (finiteGradients && !float.IsFinite(loss)) return $"TrainStep on random targets in [0, 1) returned the loss {loss}";
         }
+
+        // Training moved the running statistics (and, with TrainStep, the parameters): a twin loaded from a save must agree.
+        var trained = new float[output.Length];
+        network.Forward(input, trained);
+        return CompareTwin(type, network, input, trained, " after training");
+    }
+
+    /// <summary>Networks up to this many parameters, whose every layer is smooth, get their Backward checked by differences.</summary>
+    public const int GradientCheckParameterLimit = 20_000;
+
+    private int _gradientChecked;
+
+    /// <summary>Smooth valid networks whose gradients were checked by central differences.</summary>
+    public int GradientChecked => _gradientChecked;
+
+    /// <summary>Backward against central differences of L = Σ output·outputGradient (training mode), on four random parameters and
+    /// three random inputs. Each derivative is estimated with steps h and h/2: when the two disagree the function is not smooth
+    /// enough there (a batch norm over two nearly equal values) and the coordinate is skipped; when they agree with each other
+    /// but not with Backward, the gradient is wrong.</summary>
+    private static string? CheckGradients(ITrainableNetwork network, float[] input, float[] outputGradient, float[] inputGradient, float[] gradients, Random random)
+    {
+        var output = new float[outputGradient.Length];
+        double Loss()
+        {
+            network.ForwardTrain(input, output);
+            double sum = 0;
+            for (int i = 0; i < output.Length; i++) sum += (double)output[i] * outputGradient[i];
+            return sum;
+        }
+        double scale = 1 + Math.Abs(Loss());
+        string? Compare(string what, float[] values, int index, float analytic, Func<float, float> set)
+        {
+            double Estimate(float step)
+            {
+                float original = values[index];
+                float up = original + step, down = original - step;
+                set(up);
+                double plus = Loss();
+                set(down);
+                double minus = Loss();
+                set(original);
+                return (plus - minus) / ((double)up - down);
+            }
+            double coarse = Estimate(1e-2f), fine = Estimate(5e-3f);
+            if (Math.Abs(coarse - fine) > 0.02 * (Math.Abs(coarse) + Math.Abs(fine)) + 1e-3 * scale) return null; // not smooth enough here
+            if (Math.Abs(fine - analytic) <= 0.05 * (Math.Abs(fine) + Math.Abs(analytic)) + 2e-3 * scale) return null;
+            return $"Backward's derivative of Σ output·outputGradient by {what} is {analytic}, but central differences give {fine} (h = 5e-3) and {coarse} (h = 1e-2)";
+        }
+
+        Span<float> parameters = network.Parameters;
+        float[] copy = parameters.ToArray();
+        for (int k = 0; k < 4 && copy.Length > 0; k++)
+        {
+            int j = random.Next(copy.Length);
+            string? problem = Compare($"Parameters[{j}]", copy, j, gradients[j], v => { copy[j] = v; network.Parameters[j] = v; return v; });
+            if (problem is not null) return problem;
+        }
+        for (int k = 0; k < 3 && input.Length > 0; k++)
+        {
+            int j = random.Next(input.Length);
+            string? problem = Compare($"input[{j}]", input, j, inputGradient[j], v => input[j] = v);
+            if (problem is not null) return problem;
+        }
+        return null;
+    }
+
+    private static string? CompareTwin(Type type, INetwork network, float[] input, float[] output, string when)
+    {
+        using var stream = new MemoryStream();
+        network.Save(stream);
+        stream.Position = 0;
+        var twin = (INetwork)Activator.CreateInstance(type, 12345)!;
+        twin.Load(stream);
+        if (!SameBits(twin.Parameters, network.Parameters)) return $"Load(Save()){when} into a new instance did not restore the parameters";
+        var twinOutput = new float[output.Length];
+        twin.Forward(input, twinOutput);
+        if (!SameBits(twinOutput, output)) return $"a loaded twin's Forward{when} differs from the original's";
         return null;
     }
 
@@ -376,6 +542,38 @@ internal sealed class FuzzRunner
 
         protected override Assembly? Load(AssemblyName name)
             => Shared.FirstOrDefault(a => AssemblyName.ReferenceMatchesDefinition(name, a.GetName()));
+    }
+}
+
+/// <summary>What a network's generated Summary says it costs per sample: multiply-accumulates plus pooling windows and element-wise
+/// work, the floats of all layer outputs, and the smallest batch training accepts (a batch norm over one value per channel needs 2).</summary>
+internal sealed record SummaryCost(long Work, long Activations, int MinimumTrainingBatch, bool Smooth = false)
+{
+    private static readonly Regex Row = new Regex(@"^(?<name>\S+)\s+(?<kind>.+?)\s+\[(?<shape>[0-9, ]*)\]\s+(?<parameters>[0-9,]+)\s+(?<macs>[0-9,]+)$",
+        RegexOptions.CultureInvariant | RegexOptions.Multiline);
+    private static readonly Regex Window = new Regex(@"Pool2D (?<h>\d+)×(?<w>\d+)", RegexOptions.CultureInvariant);
+
+    public static SummaryCost Parse(string summary)
+    {
+        long work = 0, activations = 0;
+        int minimum = 1;
+        bool smooth = true;
+        foreach (Match row in Row.Matches(summary.Replace("\r", "", StringComparison.Ordinal)))
+        {
+            long[] shape = row.Groups["shape"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            long size = shape.Aggregate(1L, (a, d) => Math.Min(a * d, 1L << 40));
+            string kind = row.Groups["kind"].Value;
+            long macs = long.Parse(row.Groups["macs"].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+            Match window = Window.Match(kind);
+            long perOutput = window.Success ? long.Parse(window.Groups["h"].Value, System.Globalization.CultureInfo.InvariantCulture) * long.Parse(window.Groups["w"].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
+            work = Math.Min(work + macs + size * perOutput, 1L << 50);
+            activations = Math.Min(activations + size, 1L << 40);
+            if (kind.StartsWith("BatchNorm", StringComparison.Ordinal) && shape.Skip(1).Aggregate(1L, (a, d) => a * d) == 1) minimum = 2;
+            // Kinks (ReLU, LeakyReLU, max pooling) and random masks (dropout) defeat difference quotients.
+            if (kind.Contains("ReLU", StringComparison.Ordinal) || kind.Contains("MaxPool", StringComparison.Ordinal) || kind.Contains("Dropout", StringComparison.Ordinal)) smooth = false;
+        }
+        return new SummaryCost(work, activations, minimum, smooth);
     }
 }
 

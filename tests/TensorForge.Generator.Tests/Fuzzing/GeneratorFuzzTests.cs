@@ -54,10 +54,16 @@ public class GeneratorFuzzTests
         foreach (FuzzFailure failure in failures.Take(5)) Log(Report(failure, seed));
         if (failures.Count > 0) Log(Shrink(failures[0]));
 
+        var validIds = runner.ValidIds.ToHashSet();
+        string Kinds(Func<FuzzDeclaration, bool> has) => $"{all.Count(c => has(c.Declaration))}/{all.Count(c => has(c.Declaration) && validIds.Contains(c.Id))}";
         string summary = $"generator fuzz: {all.Length} declarations ({runner.Valid} valid and run, {runner.Invalid} invalid with TF errors, "
-            + $"{runner.Skipped} skipped large, {runner.Broken} not C# and rejected by the compiler), {failures.Count} failures; {runner.Unbounded} of the run networks can overflow by design "
+            + $"{runner.Skipped} skipped large, {runner.Broken} not C# and rejected by the compiler), {failures.Count} failures; "
+            + $"image/graph/block declarations (all/valid): {Kinds(d => d.HasImageLayers)}, {Kinds(d => d.HasGraphReferences)}, {Kinds(d => d.UsesBlocks)}; "
+            + $"shape model agreed on {runner.PredictedValid} valid and {runner.PredictedInvalid} invalid; {runner.GradientChecked} smooth networks' gradients checked by differences; "
+            + $"{runner.Unbounded} of the run networks can overflow by design "
             + $"(finiteness not asserted); seed {seed}; {stopwatch.Elapsed.TotalSeconds:0.0} s ({runner.Phases})";
         Log(summary);
+        Log("TF errors of the invalid declarations (declarations per id): " + string.Join(", ", runner.ErrorIds.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
         ReliabilityReport.Line(summary);
         Assert.True(failures.Count == 0, summary + "\n" + string.Join("\n", failures.Take(3).Select(f => Report(f, seed))));
         Assert.Equal(all.Length, runner.Valid + runner.Invalid + runner.Skipped + runner.Broken);
@@ -112,8 +118,17 @@ public class GeneratorFuzzTests
     {
         for (int i = 0; i < d.Attributes.Length; i++)
         {
-            yield return d with { Attributes = d.Attributes.RemoveAt(i), SplitAt = i < d.SplitAt ? d.SplitAt - 1 : d.SplitAt };
+            yield return d with { Attributes = d.Attributes.RemoveAt(i), SplitAt = i < d.SplitAt ? d.SplitAt - 1 : d.SplitAt, Prediction = null };
         }
+        for (int i = 0; i < d.BlockList.Length; i++)
+        {
+            FuzzBlock block = d.BlockList[i];
+            for (int j = 0; j < block.Attributes.Length; j++)
+            {
+                yield return d with { Blocks = d.BlockList.SetItem(i, block with { Attributes = block.Attributes.RemoveAt(j) }), Prediction = null };
+            }
+        }
+        if (d.Prediction is not null) yield return d with { Prediction = null };
         if (d.Split != SplitStyle.None) yield return d with { Split = SplitStyle.None };
         if (d.Syntax != AttributeSyntax.Plain) yield return d with { Syntax = AttributeSyntax.Plain };
         if (d.PrimaryConstructor) yield return d with { PrimaryConstructor = false };
