@@ -8,12 +8,13 @@ namespace TensorForge.Benchmarks
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
-        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism" };
+        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism", "conv", "lenet", "resnet", "agree" };
 
         /// <summary>Aliases for groups of sections.</summary>
         private static readonly Dictionary<string, string[]> Groups = new(StringComparer.Ordinal)
         {
             ["mlp"] = new[] { "train", "inference", "alloc", "longrun", "determinism" },
+            ["cnn"] = new[] { "conv", "lenet", "resnet", "agree" },
             ["all"] = Sections,
         };
 
@@ -27,16 +28,18 @@ namespace TensorForge.Benchmarks
         /// <summary>Warm-up per contender before anything is timed (tiering and PGO settle in this time).</summary>
         public double WarmupMilliseconds => Quick ? 150 : 600;
 
-        /// <summary>Pause before each contender's sample in the all-cores MLP tables (4b, 5b), in milliseconds.</summary>
+        /// <summary>Pause before each contender's sample in the all-cores tables (4b, 5b, 10b, 11b), in milliseconds.</summary>
         public int PauseMilliseconds { get; private set; } = 250;
 
         public bool Runs(string section) => Selected.Contains(section);
 
         public const string Usage =
             "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall] [--pause MS]\n" +
-            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
-            "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.\n" +
-            "--pause: milliseconds of idle before each contender's sample in the all-cores MLP tables (default 250).";
+            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism, conv, lenet, resnet, agree;\n" +
+            "groups: mlp (train..determinism), cnn (conv, lenet, resnet, agree), all\n" +
+            "gemm and conv re-measure the FMA peak beside every shape, so their fractions of peak do not need the peak section.\n" +
+            "agree fails the run (exit code 1) when our networks disagree with PyTorch beyond 1e-4.\n" +
+            "--pause: milliseconds of idle before each contender's sample in the all-cores tables (default 250).";
 
         public static Options Parse(string[] args)
         {
