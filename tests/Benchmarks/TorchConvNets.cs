@@ -112,16 +112,22 @@ namespace TensorForge.Benchmarks
         private readonly CrossEntropyLoss _loss = nn.CrossEntropyLoss();
         private readonly optim.Optimizer _optimizer;
         private readonly optim.lr_scheduler.LRScheduler? _scheduler;
+        private readonly ScalarType _dtype;
 
         public enum Optimizer { Adam, AdamWCosine }
 
         /// <param name="model">The twin, freshly built.</param>
         /// <param name="ours">Our network's state_dict (from its Save), copied into the twin by name.</param>
         /// <param name="optimizer">Adam(lr 1e-3), or AdamW(lr 2e-3, weight decay 0.01) with CosineAnnealingLR(T_max 2500).</param>
-        public TorchClassifier(nn.Module<Tensor, Tensor> model, IReadOnlyList<NamedTensor> ours, Optimizer optimizer)
+        /// <param name="dtype">Float32, or Float64 for a double-precision reference (the agreement check's diagnosis): the
+        /// module's floating-point tensors are converted after loading, and inputs are converted on each call.</param>
+        public TorchClassifier(nn.Module<Tensor, Tensor> model, IReadOnlyList<NamedTensor> ours, Optimizer optimizer, ScalarType dtype = ScalarType.Float32)
         {
             _model = model;
+            _dtype = dtype;
             Load(model, ours);
+            if (dtype != ScalarType.Float32)
+                _model.to(dtype);
             if (optimizer == Optimizer.Adam)
             {
                 _optimizer = optim.Adam(_model.parameters(), lr: 1e-3);
@@ -188,9 +194,12 @@ namespace TensorForge.Benchmarks
         private static double[] Values(Tensor tensor)
         {
             using Tensor flat = tensor.detach().cpu().flatten();
-            return tensor.dtype == ScalarType.Int64
-                ? flat.data<long>().ToArray().Select(v => (double)v).ToArray()
-                : flat.to_type(ScalarType.Float32).data<float>().ToArray().Select(v => (double)v).ToArray();
+            return tensor.dtype switch
+            {
+                ScalarType.Int64 => flat.data<long>().ToArray().Select(v => (double)v).ToArray(),
+                ScalarType.Float64 => flat.data<double>().ToArray(),
+                _ => flat.to_type(ScalarType.Float32).data<float>().ToArray().Select(v => (double)v).ToArray(),
+            };
         }
 
         /// <summary>zero_grad, forward, loss, backward, step (and the scheduler's step) in a dispose scope.</summary>
@@ -198,22 +207,24 @@ namespace TensorForge.Benchmarks
         {
             using var scope = NewDisposeScope();
             _optimizer.zero_grad();
-            Tensor loss = _loss.forward(_model.forward(input), labels);
+            Tensor loss = _loss.forward(_model.forward(Cast(input)), labels);
             loss.backward();
             _optimizer.step();
             _scheduler?.step();
         }
+
+        private Tensor Cast(Tensor input) => _dtype == ScalarType.Float32 ? input : input.to_type(_dtype);
 
         /// <summary>The same step, returning the loss.</summary>
         public float TrainStepWithLoss(Tensor input, Tensor labels)
         {
             using var scope = NewDisposeScope();
             _optimizer.zero_grad();
-            Tensor loss = _loss.forward(_model.forward(input), labels);
+            Tensor loss = _loss.forward(_model.forward(Cast(input)), labels);
             loss.backward();
             _optimizer.step();
             _scheduler?.step();
-            return loss.item<float>();
+            return (float)loss.to_type(ScalarType.Float64).item<double>();
         }
 
         /// <summary>A training-mode forward pass without gradients (BatchNorm uses and updates the batch statistics).</summary>
@@ -221,14 +232,14 @@ namespace TensorForge.Benchmarks
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            return _model.forward(input).data<float>().ToArray();
+            return _model.forward(Cast(input)).to_type(ScalarType.Float32).data<float>().ToArray();
         }
 
         /// <summary>A forward pass under no_grad in the twin's current mode (see <see cref="Eval"/>).</summary>
         public void Infer(Tensor input)
         {
             using var noGrad = no_grad();
-            using Tensor logits = _model.forward(input);
+            using Tensor logits = _model.forward(Cast(input));
         }
 
         /// <summary>Eval-mode logits under no_grad; the twin's mode is restored afterwards.</summary>
@@ -239,8 +250,9 @@ namespace TensorForge.Benchmarks
             try
             {
                 using var noGrad = no_grad();
-                using Tensor logits = _model.forward(input);
-                return logits.data<float>().ToArray();
+                using Tensor logits = _model.forward(Cast(input));
+                using Tensor single = logits.to_type(ScalarType.Float32);
+                return single.data<float>().ToArray();
             }
             finally
             {
