@@ -60,8 +60,39 @@ namespace TensorForge.Benchmarks
                     "mode (running statistics) for inference.");
                 table.Print();
             }
+            Split("11c. Where our small ResNet train step goes (batch 32, one thread)", ResNetContestants.Ours);
         }
 #endif
+
+        /// <summary>Our train step and its public pieces, each timed alone, one thread (section 9 has the convolutions).</summary>
+        private void Split(string title, Func<IClassifierNetwork> create)
+        {
+            KernelThreads.Set(1);
+            Timing.Settle();
+            DigitBatches.Batch b = DigitBatches.Shared.Pool(32, count: 1)[0];
+            IClassifierNetwork network = create();
+            var logits = new float[32 * 10];
+            var gradient = new float[32 * 10];
+            var random = new SeededRandom(5);
+            for (int i = 0; i < gradient.Length; i++) gradient[i] = (random.NextSingle() - 0.5f) / 32;
+            network.TrainStep(b.Images, b.Labels);
+            var calls = new (string Name, Action Call)[]
+            {
+                ("TrainStep", () => network.TrainStep(b.Images, b.Labels)),
+                ("ForwardTrain", () => network.ForwardTrain(b.Images, logits)),
+                ("ZeroGradients + Backward (input gradient not asked)", () => { network.ZeroGradients(); network.Backward(gradient, default); }),
+                ("Step (optimizer and schedule)", network.Step),
+                ("Forward (inference)", () => network.Forward(b.Images, logits)),
+            };
+            double[][] samples = Timing.Samples(_options, Array.ConvertAll(calls, c => new Contender(c.Name, c.Call)));
+            double step = Timing.Median(samples[0]);
+            var table = new Table(title, "call", "µs", "of TrainStep");
+            for (int i = 0; i < calls.Length; i++)
+                table.Row(calls[i].Name, Report.Micros(Timing.Median(samples[i])), Report.Percent(Timing.Median(samples[i]) / step));
+            table.Note($"Medians of {_options.Repetitions} interleaved repetitions; the generated network's public members. Table 9b has the share of the");
+            table.Note("convolution kernels (their forward and both gradients at this network's shapes), measured alone.");
+            table.Print();
+        }
 
         private static int[] ThreadCounts() => Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : new[] { 1 };
 

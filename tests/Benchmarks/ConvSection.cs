@@ -17,8 +17,11 @@ namespace TensorForge.Benchmarks
     /// forward-and-backward of torch computing both gradients.</remarks>
     internal static class ConvSection
     {
-        /// <summary>One convolution at batch <see cref="Batch"/>: in → out channels, square kernel, stride, padding, square image.</summary>
-        internal sealed record Case(string Label, int In, int Out, int Size, int Kernel, int Stride, int Padding, bool Bias, bool Judged)
+        /// <summary>One convolution at batch <see cref="Batch"/>: in → out channels, square kernel, stride, padding, square image;
+        /// the network it comes from, how many of its layers have this shape, and whether it reads the network's input (then
+        /// training never asks for its input gradient).</summary>
+        internal sealed record Case(string Label, int In, int Out, int Size, int Kernel, int Stride, int Padding, bool Bias, bool Judged,
+            string Network = "", int Uses = 0, bool First = false)
         {
             public Conv2DGeometry Geometry => new(In, Size, Size, Out, Kernel, Kernel, Stride, Stride, Padding, Padding, Padding, Padding, 1, 1, 1);
 
@@ -32,16 +35,16 @@ namespace TensorForge.Benchmarks
         private static readonly Case[] Cases =
         {
             new("issue 7", 64, 64, 28, 3, 1, 1, true, true),
-            new("LeNet conv1", 1, 6, 28, 5, 1, 2, true, false),
-            new("LeNet conv2", 6, 16, 14, 5, 1, 0, true, false),
-            new("ResNet conv1", 1, 16, 28, 3, 1, 1, false, false),
-            new("ResNet layer1", 16, 16, 28, 3, 1, 1, false, false),
-            new("ResNet layer2.0.conv1", 16, 32, 28, 3, 2, 1, false, false),
-            new("ResNet layer2.0.downsample", 16, 32, 28, 1, 2, 0, false, false),
-            new("ResNet layer2", 32, 32, 14, 3, 1, 1, false, false),
-            new("ResNet layer3.0.conv1", 32, 64, 14, 3, 2, 1, false, false),
-            new("ResNet layer3.0.downsample", 32, 64, 14, 1, 2, 0, false, false),
-            new("ResNet layer3", 64, 64, 7, 3, 1, 1, false, false),
+            new("LeNet conv1", 1, 6, 28, 5, 1, 2, true, false, "LeNet-5", 1, First: true),
+            new("LeNet conv2", 6, 16, 14, 5, 1, 0, true, false, "LeNet-5", 1),
+            new("ResNet conv1", 1, 16, 28, 3, 1, 1, false, false, "small ResNet", 1, First: true),
+            new("ResNet layer1 (×4)", 16, 16, 28, 3, 1, 1, false, false, "small ResNet", 4),
+            new("ResNet layer2.0.conv1", 16, 32, 28, 3, 2, 1, false, false, "small ResNet", 1),
+            new("ResNet layer2.0.downsample", 16, 32, 28, 1, 2, 0, false, false, "small ResNet", 1),
+            new("ResNet layer2 (×3)", 32, 32, 14, 3, 1, 1, false, false, "small ResNet", 3),
+            new("ResNet layer3.0.conv1", 32, 64, 14, 3, 2, 1, false, false, "small ResNet", 1),
+            new("ResNet layer3.0.downsample", 32, 64, 14, 1, 2, 0, false, false, "small ResNet", 1),
+            new("ResNet layer3 (×3)", 64, 64, 7, 3, 1, 1, false, false, "small ResNet", 3),
         };
 
         private static readonly string[] Passes = { "forward", "backward input", "backward weight" };
@@ -52,6 +55,8 @@ namespace TensorForge.Benchmarks
                 "layer", "shape", "pass", "ours µs", "ours GFLOP/s", "peak GFLOP/s", "of peak", "target", "verdict",
                 "torch µs", "torch GFLOP/s", "ours/torch time", "target", "verdict", "ours rel err", "torch rel err");
             bool torchAvailable = TorchPeer.Available;
+            // Per network: our and torch's convolution time per train step (every use of every shape; no input gradient for the first).
+            var perStep = new Dictionary<string, (double Ours, double Torch)>();
 
             foreach (Case test in Cases)
             {
@@ -97,6 +102,14 @@ namespace TensorForge.Benchmarks
                 torchPass[2] = Difference(samples[5], samples[3]);
                 torchPass[3] = samples[6];
 
+                if (test.Uses > 0)
+                {
+                    double oursStep = test.First ? Timing.Median(samples[0]) + Timing.Median(samples[2]) : Timing.Median(oursPass[3]);
+                    double torchStep = test.First ? Timing.Median(samples[5]) : Timing.Median(samples[6]);
+                    perStep.TryGetValue(test.Network, out var sums);
+                    perStep[test.Network] = (sums.Ours + test.Uses * oursStep, sums.Torch + test.Uses * torchStep);
+                }
+
                 for (int p = 0; p < 4; p++)
                 {
                     double passFlops = p == 3 ? 3 * flops : flops;
@@ -133,6 +146,14 @@ namespace TensorForge.Benchmarks
             if (!torchAvailable)
                 table.Note("TorchSharp unavailable: " + TorchPeer.UnavailableReason);
             table.Print();
+
+            var totals = new Table("9b. Convolution time per train step at batch 32, one thread, from the medians above", "network", "ours µs", "torch µs", "ours/torch time");
+            foreach (var (network, (ours, torch)) in perStep)
+                totals.Row(network, Report.Micros(ours), Report.Micros(torch), Report.Ratio(ours / torch));
+            totals.Note("Every convolution of the network's train step: its forward pass and both gradients, times its number of layers of that shape");
+            totals.Note("(×4, ×3 in the layer column); the first layer without its input gradient (ours: forward + weight gradient; torch: the");
+            totals.Note("forward-and-weight-gradient call). A ratio of medians, not of paired repetitions: a guide to where the step's time goes.");
+            totals.Print();
         }
 
         private static double[] Sum(double[] a, double[] b, double[] c)

@@ -27,6 +27,8 @@ namespace TensorForge.Benchmarks
                 return e.Message == "help" ? 0 : 2;
             }
 
+            if (!options.MallocDefault)
+                NativeHeap.KeepFreedBlocks();
             string startLoad = LoadAverage();
             PrintHeader(options);
             KernelThreads.Set(1);
@@ -93,6 +95,7 @@ namespace TensorForge.Benchmarks
                 $"{Environment.ProcessorCount} (all cores) in section 3, tables 4b, 5b, 10b and 11b and run B of section 8");
             Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1)); set_num_threads(all cores) in tables 4b, 5b, 10b and 11b" : "unavailable: " + TorchPeer.UnavailableReason)}");
             Console.WriteLine($"- ONNX Runtime: {OrtPeer.Describe}");
+            Console.WriteLine($"- native heap: {NativeHeap.Describe}");
             Console.WriteLine($"- clock: {Clock.Describe}");
             Console.WriteLine($"- load average (1, 5, 15 min): {LoadAverage()}");
             Console.WriteLine($"- sections: {string.Join(", ", Options.Sections.Where(options.Runs))}");
