@@ -6,8 +6,8 @@ using System.Runtime.CompilerServices;
 
 namespace TensorForge.Samples
 {
-    /// <summary>The samples' few options: <c>--name value</c> pairs, <c>--help</c>, <c>--version</c> and at most one
-    /// positional argument. Anything else is a usage error, so a typo never silently runs the default.</summary>
+    /// <summary>The samples' few options: <c>--name value</c> pairs, <c>--help</c>, <c>--version</c>, a sample's own flags
+    /// (options without a value, such as <c>--quick</c>) and at most one positional argument. Anything else is a usage error, so a typo never silently runs the default.</summary>
     internal sealed class CommandLine
     {
         private static readonly string[] s_flags = { "--help", "--version" };
@@ -15,12 +15,12 @@ namespace TensorForge.Samples
         private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
         private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
-        private CommandLine(string[] args, string[] valueOptions, bool allowPositional)
+        private CommandLine(string[] args, string[] valueOptions, string[] flagOptions, bool allowPositional)
         {
             for (int i = 0; i < args.Length; i++)
             {
                 string arg = args[i];
-                if (Array.IndexOf(s_flags, arg) >= 0)
+                if (Array.IndexOf(s_flags, arg) >= 0 || Array.IndexOf(flagOptions, arg) >= 0)
                 {
                     _flags.Add(arg);
                 }
@@ -45,11 +45,17 @@ namespace TensorForge.Samples
         /// right away, for timing start-up), runs <paramref name="run"/>, and turns usage, file and data problems into a
         /// message and exit code 2. <paramref name="run"/> returns 0, or 1 when a check failed.</summary>
         public static int Run(string[] args, string program, string usage, string[] valueOptions, bool allowPositional,
-            Func<CommandLine, int> run)
+            Func<CommandLine, int> run) =>
+            Run(args, program, usage, valueOptions, [], allowPositional, run);
+
+        /// <summary>As <see cref="Run(string[], string, string, string[], bool, Func{CommandLine, int})"/>, with the sample's own
+        /// flags (<paramref name="flagOptions"/>, read with <see cref="Flag"/>).</summary>
+        public static int Run(string[] args, string program, string usage, string[] valueOptions, string[] flagOptions,
+            bool allowPositional, Func<CommandLine, int> run)
         {
             try
             {
-                var options = new CommandLine(args, valueOptions, allowPositional);
+                var options = new CommandLine(args, valueOptions, flagOptions, allowPositional);
                 if (options._flags.Contains("--help"))
                 {
                     Console.WriteLine(usage);
@@ -76,6 +82,9 @@ namespace TensorForge.Samples
         }
 
         public string? Positional { get; }
+
+        /// <summary>Whether the flag <paramref name="option"/> (one of the sample's flag options) was given.</summary>
+        public bool Flag(string option) => _flags.Contains(option);
 
         public string? Value(string option) => _values.TryGetValue(option, out string? value) ? value : null;
 

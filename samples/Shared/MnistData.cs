@@ -15,7 +15,6 @@ namespace TensorForge.Samples
         /// <summary>The accuracy every sample insists on (a regression guard for CI), in percent.</summary>
         public const double RequiredAccuracyPercent = 94.0;
 
-        private const string RepositoryMarker = "Generator.sln";
         private const string DataFolder = "data/mnist-10k";
 
         /// <summary>Loads the images and labels from <paramref name="directory"/>, or from <c>data/mnist-10k</c> of the
@@ -24,7 +23,7 @@ namespace TensorForge.Samples
         /// <exception cref="InvalidDataException">The files are missing, corrupt, or hold fewer than 10,000 digits.</exception>
         public static (Dataset Train, Dataset Test, string Directory) Load(string? directory)
         {
-            directory ??= FindDataDirectory();
+            directory ??= RepositoryFolder.Find(DataFolder, "the MNIST folder");
             string images = Path.Combine(directory, "images-idx3-ubyte.gz");
             string labels = Path.Combine(directory, "labels-idx1-ubyte.gz");
             foreach (string file in new[] { images, labels })
@@ -37,19 +36,6 @@ namespace TensorForge.Samples
                 throw new InvalidDataException(
                     $"'{directory}' holds {Count(all.Count)} digits but the samples need {Count(TrainCount + TestCount)}");
             return (all.Slice(0, TrainCount), all.Slice(all.Count - TestCount, TestCount), directory);
-        }
-
-        /// <summary>Walks up from the program's folder (bin/…, or artifacts/aot for the native binary) to the folder that holds
-        /// <c>Generator.sln</c>, so a sample runs from any working directory.</summary>
-        private static string FindDataDirectory()
-        {
-            for (DirectoryInfo? folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, RepositoryMarker)))
-                    return Path.Combine(folder.FullName, DataFolder);
-            }
-            throw new DirectoryNotFoundException(
-                $"No folder above '{AppContext.BaseDirectory}' holds {RepositoryMarker}; pass the MNIST folder with --data DIR");
         }
 
         /// <summary>Accuracy (a fraction of <paramref name="total"/> samples) as an exact percentage: with 2,000 test digits

@@ -22,6 +22,9 @@ namespace TensorForge
         public InputAttribute(params int[] shape) { Shape = shape; }
         /// <summary>The per-sample shape.</summary>
         public int[] Shape { get; }
+        /// <summary>For a token input <c>[T]</c>: ids lie in [0, Vocabulary). Default 0: inferred from an <c>[Embedding]</c>
+        /// that reads the input (then the network takes token ids), else the input is floats.</summary>
+        public int Vocabulary { get; set; }
     }
 
     /// <summary>Base of every layer attribute. <see cref="Name"/> names the layer's tensors in saved files.</summary>

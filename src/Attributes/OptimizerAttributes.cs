@@ -9,6 +9,9 @@ namespace TensorForge
         public float LearningRate { get; set; } = 1e-3f;
         /// <summary>Weight decay (≥ 0).</summary>
         public float WeightDecay { get; set; }
+        /// <summary>When positive, every <c>Step</c> first clips the gradients to this total norm
+        /// (<c>torch.nn.utils.clip_grad_norm_(parameters, MaxGradientNorm)</c>). Default 0: no clipping.</summary>
+        public float MaxGradientNorm { get; set; }
     }
 
     /// <summary>Stochastic gradient descent, <c>torch.optim.SGD</c> (momentum, Nesterov, L2 weight decay, no dampening).</summary>

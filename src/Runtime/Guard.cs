@@ -47,8 +47,36 @@ namespace TensorForge
                     name);
         }
 
-        /// <summary>Checks that every label lies in [0, classes) and that there are batch × perSample of them.</summary>
-        public static void Labels(ReadOnlySpan<int> labels, int batch, int perSample, int classes, string name = "labels")
+        /// <summary>Checks that every token id lies in [0, vocabulary); the message names the first bad id and its position.</summary>
+        public static void Tokens(ReadOnlySpan<int> tokens, int vocabulary, string name = "tokens")
+        {
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if ((uint)tokens[i] >= (uint)vocabulary)
+                    throw new ArgumentException($"{name}[{Format(i)}] is the token id {Format(tokens[i])} but ids must lie in [0, {Format(vocabulary)}) (the vocabulary)", name);
+            }
+        }
+
+        /// <summary>Converts float-coded token ids (as a <c>Dataset</c> holds them) to ids, checking that each is a whole number
+        /// in [0, vocabulary); nothing is written when one is not.</summary>
+        public static void Tokens(ReadOnlySpan<float> values, Span<int> tokens, int vocabulary, string name = "input")
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                float value = values[i];
+                if (!(value >= 0f && value < vocabulary) || value != MathF.Floor(value))
+                    throw new ArgumentException($"{name}[{Format(i)}] is {value.ToString("R", CultureInfo.InvariantCulture)} but a token network's input holds whole token ids in [0, {Format(vocabulary)})", name);
+            }
+            for (int i = 0; i < values.Length; i++)
+                tokens[i] = (int)values[i];
+        }
+
+        /// <summary>The label that PyTorch's <c>CrossEntropyLoss</c> skips (its default <c>ignore_index</c>).</summary>
+        public const int IgnoredLabel = -100;
+
+        /// <summary>Checks that every label lies in [0, classes) (or, with <paramref name="allowIgnored"/>, is
+        /// <see cref="IgnoredLabel"/>) and that there are batch × perSample of them.</summary>
+        public static void Labels(ReadOnlySpan<int> labels, int batch, int perSample, int classes, string name = "labels", bool allowIgnored = false)
         {
             long expected = (long)batch * perSample;
             if (labels.Length != expected)
@@ -61,8 +89,9 @@ namespace TensorForge
             for (int i = 0; i < labels.Length; i++)
             {
                 // One unsigned comparison catches negative labels too.
-                if ((uint)labels[i] >= (uint)classes)
-                    throw new ArgumentException($"{name}[{Format(i)}] is {Format(labels[i])} but must lie in [0, {Format(classes)})", name);
+                if ((uint)labels[i] >= (uint)classes && !(allowIgnored && labels[i] == IgnoredLabel))
+                    throw new ArgumentException($"{name}[{Format(i)}] is {Format(labels[i])} but must lie in [0, {Format(classes)})" +
+                        (allowIgnored ? $" or be {IgnoredLabel} (ignored)" : ""), name);
             }
         }
 

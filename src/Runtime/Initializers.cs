@@ -27,6 +27,13 @@ namespace TensorForge
             Uniform(weights, (float)Math.Sqrt(6.0 / fans), ref random);
         }
 
+        /// <summary>N(0, 1), PyTorch's initialisation of <c>nn.Embedding</c>.</summary>
+        public static void StandardNormal(Span<float> values, ref SeededRandom random)
+        {
+            for (int i = 0; i < values.Length; i++)
+                values[i] = random.NextGaussian();
+        }
+
         /// <summary>U(−1/√fanIn, 1/√fanIn); zeros when <paramref name="fanIn"/> is 0, as in PyTorch.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="fanIn"/> is negative.</exception>
         public static void BiasUniform(Span<float> bias, int fanIn, ref SeededRandom random)

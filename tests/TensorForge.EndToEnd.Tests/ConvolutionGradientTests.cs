@@ -130,4 +130,43 @@ public class ConvolutionGradientTests
         }
         Assert.Contains("\"dtype\":\"I64\"", header);
     }
+
+    [Fact]
+    public void Convolutional_graphs_allocate_nothing_per_step_and_are_the_same_bits_on_any_thread_count()
+    {
+        const int batch = 8;
+        float[] input = TestData.Uniform(batch * BlockNet.InputSize, seed: 71);
+        int[] labels = TestData.Labels(batch, 3, seed: 72);
+        var output = new float[batch * BlockNet.OutputSize];
+        int saved = TensorForge.Kernels.Gemm.MaxThreads;
+        try
+        {
+            float[] Train(int threads)
+            {
+                TensorForge.Kernels.Gemm.MaxThreads = threads;
+                var network = new BlockNet();
+                for (int i = 0; i < 3; i++) network.TrainStep(input, labels);
+                return network.Parameters.ToArray();
+            }
+            Assert.Equal(Train(1), Train(2));
+            Assert.Equal(Train(1), Train(3));
+
+            var warm = new BlockNet();
+            warm.Forward(input, output);
+            warm.TrainStep(input, labels);
+            long least = TensorForge.Tests.Shared.SteadyStateAllocation.Least(() =>
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    warm.Forward(input, output);
+                    warm.TrainStep(input, labels);
+                }
+            });
+            Assert.Equal(0, least);
+        }
+        finally
+        {
+            TensorForge.Kernels.Gemm.MaxThreads = saved;
+        }
+    }
 }

@@ -166,4 +166,20 @@ internal static class Sources
         [CosineAnnealing(TMax = 100)]
         public partial class TinyResNet;
         """;
+
+    /// <summary>A token network: an embedding, Dense on every time step, and a loss over every time step.</summary>
+    public const string Tokens = """
+        using TensorForge;
+
+        namespace Samples.Text;
+
+        /// <summary>Next-character logits at every position.</summary>
+        [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 3)]
+        [Input(16)]
+        [Embedding(27, 8, Name = "embed")]
+        [Dense(32, Activation = Activation.Tanh, Name = "hidden")]
+        [Dense(27, Name = "head")]
+        [Adam(LearningRate = 2e-3f)]
+        public partial class CharacterModel;
+        """;
 }

@@ -35,6 +35,11 @@ namespace TensorForge.Generator.Diagnostics
         public const string BlockInputMismatchId = "TF1010";
         public const string BatchNormInputId = "TF1011";
         public const string NeedsImageId = "TF1012";
+        public const string TokenInputNeedsEmbeddingId = "TF1013";
+        public const string EmbeddingNeedsTokensId = "TF1014";
+        public const string NeedsSequenceId = "TF1015";
+        public const string PositionalEncodingWidthId = "TF1016";
+        public const string HeadsDoNotDivideId = "TF1017";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -109,7 +114,7 @@ namespace TensorForge.Generator.Diagnostics
         public static readonly DiagnosticDescriptor DenseNeedsVector = Error(DenseNeedsVectorId, Shapes,
             "Dense needs a vector input",
             "Dense '{0}' expects a vector but receives {1}; add [Flatten] before it",
-            "Dense layers multiply a vector by a matrix; flatten images and sequences first.");
+            "Dense layers multiply a vector, or every time step of a sequence [time, features], by a matrix; flatten images first.");
 
         public static readonly DiagnosticDescriptor LossIncompatible = Error(LossIncompatibleId, Shapes,
             "Loss does not fit the output",
@@ -168,6 +173,31 @@ namespace TensorForge.Generator.Diagnostics
             "{0} expects an image [channels, height, width] but receives {1}",
             "Convolution and pooling work on [channels, height, width] images (NCHW per batch).");
 
+        public static readonly DiagnosticDescriptor TokenInputNeedsEmbedding = Error(TokenInputNeedsEmbeddingId, Shapes,
+            "Token input not read by an embedding",
+            "The input of '{0}' holds token ids ({1}), so only an [Embedding] can read it, but {2} does",
+            "Token ids are integers, not features: an Embedding turns them into vectors that other layers can read.");
+
+        public static readonly DiagnosticDescriptor EmbeddingNeedsTokens = Error(EmbeddingNeedsTokensId, Shapes,
+            "Embedding fed floats",
+            "Embedding '{0}' looks up token ids, so it must read the network's input, but it reads {1} from '{2}'",
+            "An Embedding is the first layer of a token network: it reads the token ids of the network's input.");
+
+        public static readonly DiagnosticDescriptor NeedsSequence = Error(NeedsSequenceId, Shapes,
+            "Layer needs a sequence",
+            "{0} expects a sequence [time, features] but receives {1}",
+            "Recurrent, attention and sequence-pooling layers read batch-first sequences: one [time, features] matrix per sample.");
+
+        public static readonly DiagnosticDescriptor PositionalEncodingWidth = Error(PositionalEncodingWidthId, Shapes,
+            "Positional encoding of the wrong width",
+            "PositionalEncoding '{0}' adds a table of width {1}, but its input {2} has {3} features per time step",
+            "The sinusoidal table is added element by element, so its width is the input's last dimension.");
+
+        public static readonly DiagnosticDescriptor HeadsDoNotDivide = Error(HeadsDoNotDivideId, Shapes,
+            "Heads do not divide the model width",
+            "{0} has {1} heads, which must divide the model width {2} of its input {3}",
+            "Multi-head attention splits the model width into equal slices, one per head.");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id);
@@ -179,7 +209,7 @@ namespace TensorForge.Generator.Diagnostics
                 DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
                 UnknownBlock, BlockCycle,
                 DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
-                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage);
+                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence, PositionalEncodingWidth, HeadsDoNotDivide);
 
         public static DiagnosticDescriptor ById(string id)
         {

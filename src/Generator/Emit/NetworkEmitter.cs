@@ -91,6 +91,11 @@ namespace TensorForge.Generator.Emit
                 writer.Line($"public void Step() => {fail};");
                 writer.Line($"public float TrainStep({ReadOnlySpan} input, global::System.ReadOnlySpan<int> labels) => {fail};");
                 writer.Line($"public float TrainStep({ReadOnlySpan} input, {ReadOnlySpan} targets) => {fail};");
+                // The token members too, so a call written for a token network does not cascade either.
+                writer.Line($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} output) => {fail};");
+                writer.Line($"public void ForwardTrain(global::System.ReadOnlySpan<int> tokens, {Span} output) => {fail};");
+                writer.Line($"public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> labels) => {fail};");
+                writer.Line($"public float TrainStep(global::System.ReadOnlySpan<int> tokens, {ReadOnlySpan} targets) => {fail};");
                 writer.Line($"public void Save(string path) => {fail};");
                 writer.Line($"public void Save(global::System.IO.Stream stream) => {fail};");
                 writer.Line($"public void Load(string path) => {fail};");
@@ -115,6 +120,11 @@ namespace TensorForge.Generator.Emit
             }
 
             private bool HasBuffers => _plan.BufferCount > 0;
+            private bool Tokens => _plan.TakesTokens;
+            /// <summary>The name and type of the primary input parameter: token ids or floats.</summary>
+            private string In => Tokens ? "tokens" : "input";
+            private string InType => Tokens ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
+            private string CheckInputLine => Tokens ? $"{Runtime}.Guard.Tokens(tokens, Vocabulary);" : "CheckValues(input, nameof(input));";
             private bool HasWorkspace => WorkspaceSizes.Count > 0;
             private List<string> WorkspaceSizes => _layers.Select((l, i) => l.WorkspaceSize(i)).Where(w => w is not null).Select(w => w!).ToList();
             /// <summary>The state block: the parameters, then the buffers (running statistics).</summary>
@@ -130,7 +140,7 @@ namespace TensorForge.Generator.Emit
             private string TypeName => _plan.ClassName + _plan.TypeParameters;
 
             private bool HasLoss => Trainable && _plan.Loss != LossKind.None;
-            private bool HasDropout => _layers.Any(l => l is DropoutLayer);
+            private bool HasDropout => _layers.Any(l => l.UsesDropoutRandom);
 
             public void Emit()
             {
@@ -217,6 +227,11 @@ namespace TensorForge.Generator.Emit
                     _w.Line("/// <summary>Floats of the state block: the parameters, then the buffers (running statistics) Save, Load and Clone carry.</summary>");
                     _w.Line($"private const int StateSize = ParameterCount + {Literal.Int(_plan.BufferCount)};");
                 }
+                if (Tokens)
+                {
+                    _w.Line("/// <summary>Token ids of the input lie in [0, Vocabulary).</summary>");
+                    _w.Line($"public const int Vocabulary = {Literal.Int(_plan.Vocabulary)};");
+                }
                 _w.Line("/// <summary>Per-sample input shape (no batch dimension).</summary>");
                 _w.Line($"public static global::System.ReadOnlySpan<int> InputShape => new int[] {{ {string.Join(", ", _plan.Input.Dimensions)} }};");
                 _w.Line("/// <summary>Per-sample output shape (no batch dimension).</summary>");
@@ -255,36 +270,36 @@ namespace TensorForge.Generator.Emit
             // ---- fields ---------------------------------------------------------------------------------
 
             /// <summary>Every batch-sized buffer: field name and per-sample size.</summary>
-            private IEnumerable<(string Field, int PerSample, string Purpose)> Buffers()
+            private IEnumerable<(string Field, int PerSample, string Purpose, string? Size)> Buffers()
             {
-                if (Trainable) yield return ("_input", _plan.Input.Size, "the input of the last ForwardTrain");
+                if (Trainable && !Tokens) yield return ("_input", _plan.Input.Size, "the input of the last ForwardTrain", null);
                 for (int i = 0; i < _layers.Count; i++)
                 {
                     LayerPlan layer = _layers[i];
                     if (!layer.AliasesInput(training: false) || (Trainable && !layer.AliasesInput(training: true)))
                     {
-                        yield return (NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}");
+                        yield return (NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}", null);
                     }
                     foreach (ScratchBuffer scratch in layer.ScratchBuffers.Where(b => !b.Fixed))
                     {
-                        yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}");
+                        yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}", scratch.Size);
                     }
                     if (!Trainable) continue;
                     if (_flow.NeedsGradientField(i))
                     {
-                        yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})");
+                        yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})", null);
                     }
                     if (!_flow.IsLive(i) || _flow.IsView(i)) continue;
                     for (int slot = 0; slot < layer.Inputs.Count; slot++)
                     {
                         if (!_flow.WritesDirectly(i, slot))
                         {
-                            yield return (NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients");
+                            yield return (NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients", null);
                         }
                     }
                 }
-                if (HasLoss) yield return ("_lossGradient", _plan.Output.Size, "dLoss/d(network output)");
-                if (HasLoss && _plan.Loss == LossKind.BinaryCrossEntropyWithLogits) yield return ("_targets", _plan.Output.Size, "0/1 labels as float targets");
+                if (HasLoss) yield return ("_lossGradient", _plan.Output.Size, "dLoss/d(network output)", null);
+                if (HasLoss && _plan.Loss == LossKind.BinaryCrossEntropyWithLogits) yield return ("_targets", _plan.Output.Size, "0/1 labels as float targets", null);
             }
 
             private void EmitFields()
@@ -301,7 +316,7 @@ namespace TensorForge.Generator.Emit
                 if (HasDropout) _w.Line($"private {Runtime}.SeededRandom _dropoutRandom;");
                 _w.Line("/// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>");
                 _w.Line("private int _capacity;");
-                foreach ((string field, int _, string purpose) in Buffers())
+                foreach ((string field, int _, string purpose, string? _) in Buffers())
                 {
                     _w.Line($"private {Runtime}.AlignedBuffer {field} = {Runtime}.AlignedBuffer.Empty; // {purpose}");
                 }
@@ -313,6 +328,11 @@ namespace TensorForge.Generator.Emit
                     }
                 }
                 if (HasWorkspace) _w.Line($"private {Runtime}.AlignedBuffer _workspace = {Runtime}.AlignedBuffer.Empty; // kernel workspace shared by the layers");
+                if (Tokens)
+                {
+                    _w.Line("private int[] _tokenScratch = global::System.Array.Empty<int>(); // float-coded ids converted by the float overloads");
+                    if (Trainable) _w.Line("private int[] _inputTokens = global::System.Array.Empty<int>(); // the token ids of the last ForwardTrain");
+                }
                 _w.Line();
             }
 
@@ -445,23 +465,25 @@ namespace TensorForge.Generator.Emit
             private string TrainExpression(int node)
             {
                 int storage = _flow.Storage(node);
-                return storage < 0 ? NetworkNames.Sliced("_input", _plan.Input.Size) : NetworkNames.Sliced(NetworkNames.OutputField(storage), _layers[storage].Output.Size);
+                if (storage < 0) return Tokens ? "global::System.MemoryExtensions.AsSpan(_inputTokens, 0, batch * InputSize)" : NetworkNames.Sliced("_input", _plan.Input.Size);
+                return NetworkNames.Sliced(NetworkNames.OutputField(storage), _layers[storage].Output.Size);
             }
 
             private void EmitForward()
             {
                 _w.Line("/// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>");
-                _w.Block($"public void Forward({ReadOnlySpan} input, {Span} output)", () =>
+                if (Tokens) EmitTokenWrapper("void", "Forward", "output", $"{Span} output", "Forward(tokens, output)", withOutput: true);
+                _w.Block($"public void Forward({InType} {In}, {Span} output)", () =>
                 {
-                    _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);");
-                    _w.Line("CheckValues(input, nameof(input));");
+                    _w.Line($"int batch = {Runtime}.Guard.Batch({In}.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof({In}));");
+                    _w.Line(CheckInputLine);
                     _w.Line("CheckNotAliased(output, nameof(output));");
                     _w.Line("EnsureCapacity(batch);");
                     if (Trainable) _w.Line("_trainedBatch = 0;");
                     if (_layers.Any(l => l.ParameterCount > 0)) _w.Line("var parameters = _parameters.Span;");
                     if (HasBuffers) _w.Line(BuffersLocal);
                     _w.Line();
-                    string result = EmitLayersForward("input", training: false);
+                    string result = EmitLayersForward(In, training: false);
                     _w.Line($"{result}.CopyTo(output);");
                 });
                 _w.Line();
@@ -474,24 +496,25 @@ namespace TensorForge.Generator.Emit
             private void EmitTraining()
             {
                 _w.Line("/// <summary>Training-mode forward (dropout on); keeps the activations <see cref=\"Backward\"/> needs.</summary>");
-                _w.Block($"public void ForwardTrain({ReadOnlySpan} input, {Span} output)", () =>
+                if (Tokens) EmitTokenWrapper("void", "ForwardTrain", "output", $"{Span} output", "ForwardTrain(tokens, output)", withOutput: true);
+                _w.Block($"public void ForwardTrain({InType} {In}, {Span} output)", () =>
                 {
-                    _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);");
+                    _w.Line($"int batch = {Runtime}.Guard.Batch({In}.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof({In}));");
                     EmitTrainingBatchCheck();
-                    _w.Line("CheckValues(input, nameof(input));");
+                    _w.Line(CheckInputLine);
                     _w.Line("CheckNotAliased(output, nameof(output));");
-                    _w.Line("RunForwardTrain(input, batch);");
+                    _w.Line($"RunForwardTrain({In}, batch);");
                     _w.Line($"{TrainOutput}.CopyTo(output);");
                 });
                 _w.Line();
 
-                _w.Block($"private void RunForwardTrain({ReadOnlySpan} input, int batch)", () =>
+                _w.Block($"private void RunForwardTrain({InType} {In}, int batch)", () =>
                 {
                     _w.Line("EnsureCapacity(batch);");
                     if (_layers.Any(l => l.ParameterCount > 0)) _w.Line("var parameters = _parameters.Span;");
                     if (HasBuffers) _w.Line(BuffersLocal);
-                    _w.Line($"var cachedInput = {NetworkNames.Sliced("_input", _plan.Input.Size)};");
-                    _w.Line("input.CopyTo(cachedInput);");
+                    _w.Line($"var cachedInput = {TrainExpression(-1)};");
+                    _w.Line($"{In}.CopyTo(cachedInput);");
                     _w.Line();
                     EmitLayersForward("cachedInput", training: true);
                     _w.Line("_trainedBatch = batch;");
@@ -504,7 +527,9 @@ namespace TensorForge.Generator.Emit
                     _w.Line("int batch = _trainedBatch;");
                     _w.Line("if (batch == 0) throw new global::System.InvalidOperationException(\"Backward needs the activations of a preceding ForwardTrain or TrainStep; Forward discards them.\");");
                     _w.Line($"{Runtime}.Guard.Length(outputGradient.Length, batch, OutputSize, OutputShapeText, nameof(outputGradient));");
-                    _w.Line($"if (!inputGradient.IsEmpty) {Runtime}.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));");
+                    _w.Line(Tokens
+                        ? "if (!inputGradient.IsEmpty) throw new global::System.ArgumentException(\"The network's input is token ids, which have no gradient; pass an empty inputGradient.\", nameof(inputGradient));"
+                        : $"if (!inputGradient.IsEmpty) {Runtime}.Guard.Length(inputGradient.Length, batch, InputSize, InputShapeText, nameof(inputGradient));");
                     _w.Line("CheckValues(outputGradient, nameof(outputGradient));");
                     _w.Line("CheckNotAliased(inputGradient, nameof(inputGradient));");
                     _w.Line("RunBackward(outputGradient, inputGradient, batch, accumulate: true);");
@@ -519,10 +544,37 @@ namespace TensorForge.Generator.Emit
                 _w.Line("/// <summary>Sets every gradient to zero.</summary>");
                 _w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
                 _w.Line();
-                _w.Line($"/// <summary>One {_plan.Optimizer!.Kind} update with the current learning rate{(_plan.Schedule is null ? "" : ", then one schedule tick")}.</summary>");
-                _w.Line($"public void Step() => _optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
+                _w.Line($"/// <summary>{(_plan.Optimizer!.MaxGradientNorm > 0f ? $"Clips the gradients to a total norm of {OptimizerPlan.Format(_plan.Optimizer.MaxGradientNorm)}, then one " : "One ")}{_plan.Optimizer.Kind} update with the current learning rate{(_plan.Schedule is null ? "" : ", then one schedule tick")}.</summary>");
+                if (_plan.Optimizer.MaxGradientNorm > 0f)
+                {
+                    _w.Block("public void Step()", () =>
+                    {
+                        _w.Line($"{Runtime}.Optimizers.GradientClipping.ClipByNorm(_gradients.Span, {Literal.Float(_plan.Optimizer.MaxGradientNorm)});");
+                        _w.Line($"_optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
+                    });
+                }
+                else
+                {
+                    _w.Line($"public void Step() => _optimizer.Step({ParametersSpan}, _gradients.Span, LearningRate);");
+                }
                 _w.Line();
                 if (HasLoss) EmitTrainSteps();
+            }
+
+            /// <summary>For a token network, the float overload of a member (the interfaces' and a Dataset's form): checks that
+            /// every value is a whole token id, converts them into a scratch array and calls the token overload.</summary>
+            private void EmitTokenWrapper(string returnType, string name, string second, string secondParameter, string call, bool withOutput)
+            {
+                _w.Line($"/// <summary>{name} with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>");
+                _w.Block($"public {returnType} {name}({ReadOnlySpan} input, {secondParameter})", () =>
+                {
+                    _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText);");
+                    _w.Line("EnsureCapacity(batch);");
+                    _w.Line("var tokens = global::System.MemoryExtensions.AsSpan(_tokenScratch, 0, input.Length);");
+                    _w.Line($"{Runtime}.Guard.Tokens(input, tokens, Vocabulary);");
+                    _w.Line(returnType == "void" ? call + ";" : "return " + call + ";");
+                });
+                _w.Line();
             }
 
             /// <summary>Rejects a batch too small for training mode (BatchNorm1d) before anything changes.</summary>
@@ -531,7 +583,7 @@ namespace TensorForge.Generator.Emit
                 LayerPlan? strictest = _layers.OrderByDescending(l => l.MinimumTrainingBatch).FirstOrDefault();
                 if (strictest is null || strictest.MinimumTrainingBatch <= 1) return;
                 string message = $"Training needs at least {strictest.MinimumTrainingBatch} samples per batch: {strictest.Kind} '{strictest.Name}' normalises {strictest.Input} with the batch's statistics";
-                _w.Line($"if (batch < {strictest.MinimumTrainingBatch}) throw new global::System.ArgumentException({Literal.String(message)} + \", but the batch has \" + batch + \" sample.\", nameof(input));");
+                _w.Line($"if (batch < {strictest.MinimumTrainingBatch}) throw new global::System.ArgumentException({Literal.String(message)} + \", but the batch has \" + batch + \" sample.\", nameof({In}));");
             }
 
             private void EmitBackwardBody()
@@ -631,7 +683,7 @@ namespace TensorForge.Generator.Emit
                         layer.EmitBackward(_w, context);
                         foreach ((string target, string source, bool opt) in additions)
                         {
-                            string add = $"global::System.Numerics.Tensors.TensorPrimitives.Add({target}, {source}, {target});";
+                            string add = $"{NetworkNames.Kernels}.Residual.Add({target}, {source}, {target});";
                             if (opt && !onlyForCaller) _w.Line($"if (!inputGradient.IsEmpty) {add}");
                             else _w.Line(add);
                         }
@@ -661,13 +713,13 @@ namespace TensorForge.Generator.Emit
 
                 void Prologue()
                 {
-                    _w.Line($"int batch = {Runtime}.Guard.Batch(input.Length, InputSize, InputShapeText);");
+                    _w.Line($"int batch = {Runtime}.Guard.Batch({In}.Length, InputSize, InputShapeText, nameof({In}));");
                     EmitTrainingBatchCheck();
                 }
 
                 void Epilogue(string lossCall)
                 {
-                    _w.Line("RunForwardTrain(input, batch);");
+                    _w.Line($"RunForwardTrain({In}, batch);");
                     _w.Line($"var lossGradient = {lossGradient};");
                     _w.Line($"float loss = {lossCall};");
                     _w.Line($"RunBackward(lossGradient, default({Span}), batch, accumulate: false);");
@@ -681,19 +733,20 @@ namespace TensorForge.Generator.Emit
                     _w.Line(crossEntropy
                         ? $"/// <summary>One step on a mini-batch with class indices in [0, {classes}) ({rowsPerSample} per sample): forward, {_plan.Loss}, backward, optimizer{(_plan.Schedule is null ? "" : ", schedule")}. Returns the mean loss.</summary>"
                         : $"/// <summary>One step on a mini-batch with 0/1 labels ({Literal.Int(_plan.Output.Size)} per sample): forward, {_plan.Loss}, backward, optimizer{(_plan.Schedule is null ? "" : ", schedule")}. Returns the mean loss.</summary>");
-                    _w.Block($"public float TrainStep({ReadOnlySpan} input, global::System.ReadOnlySpan<int> labels)", () =>
+                    if (Tokens) EmitTokenWrapper("float", "TrainStep", "labels", "global::System.ReadOnlySpan<int> labels", "TrainStep(tokens, labels)", withOutput: false);
+                    _w.Block($"public float TrainStep({InType} {In}, global::System.ReadOnlySpan<int> labels)", () =>
                     {
                         Prologue();
                         if (crossEntropy)
                         {
-                            _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes});");
-                            _w.Line("CheckValues(input, nameof(input));");
+                            _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes}, allowIgnored: true);");
+                            _w.Line(CheckInputLine);
                             Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, {BatchTimes(rowsPerSample)}, {classes})");
                         }
                         else
                         {
                             _w.Line($"{Runtime}.Guard.Labels(labels, batch, OutputSize, 2);");
-                            _w.Line("CheckValues(input, nameof(input));");
+                            _w.Line(CheckInputLine);
                             _w.Line("EnsureCapacity(batch);");
                             _w.Line($"var targets = {NetworkNames.Sliced("_targets", _plan.Output.Size)};");
                             _w.Line("for (int i = 0; i < targets.Length; i++) targets[i] = labels[i];");
@@ -711,11 +764,12 @@ namespace TensorForge.Generator.Emit
                 };
                 string meaning = _plan.Loss == LossKind.SoftmaxCrossEntropy ? "class probabilities" : "targets";
                 _w.Line($"/// <summary>One step on a mini-batch with float {meaning} ({Literal.Int(_plan.Output.Size)} per sample): forward, {_plan.Loss}, backward, optimizer. Returns the mean loss.</summary>");
-                _w.Block($"public float TrainStep({ReadOnlySpan} input, {ReadOnlySpan} targets)", () =>
+                if (Tokens) EmitTokenWrapper("float", "TrainStep", "targets", $"{ReadOnlySpan} targets", "TrainStep(tokens, targets)", withOutput: false);
+                _w.Block($"public float TrainStep({InType} {In}, {ReadOnlySpan} targets)", () =>
                 {
                     Prologue();
                     _w.Line($"{Runtime}.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));");
-                    _w.Line("CheckValues(input, nameof(input));");
+                    _w.Line(CheckInputLine);
                     _w.Line("CheckValues(targets, nameof(targets));");
                     Epilogue(floatCall);
                 });
@@ -745,7 +799,7 @@ namespace TensorForge.Generator.Emit
                 {
                     _w.Line($"{Runtime}.Guard.NotAliased(span, name, _parameters.Span, \"Parameters\");");
                     if (Trainable) _w.Line($"{Runtime}.Guard.NotAliased(span, name, _gradients.Span, \"Gradients\");");
-                    foreach ((string field, int _, string purpose) in Buffers())
+                    foreach ((string field, int _, string purpose, string? _) in Buffers())
                     {
                         _w.Line($"{Runtime}.Guard.NotAliased(span, name, {field}.Span, {Literal.String("batch buffer (" + purpose + ")")});");
                     }
@@ -762,9 +816,14 @@ namespace TensorForge.Generator.Emit
                 _w.Block("private void EnsureCapacity(int batch)", () =>
                 {
                     _w.Line("if (batch <= _capacity) return;");
-                    foreach ((string field, int perSample, string _) in Buffers())
+                    foreach ((string field, int perSample, string _, string? size) in Buffers())
                     {
-                        _w.Line($"{field} = new {Runtime}.AlignedBuffer(checked(batch * {Literal.Int(perSample)}));");
+                        _w.Line($"{field} = new {Runtime}.AlignedBuffer({size ?? $"checked(batch * {Literal.Int(perSample)})"});");
+                    }
+                    if (Tokens)
+                    {
+                        _w.Line("_tokenScratch = new int[checked(batch * InputSize)];");
+                        if (Trainable) _w.Line("_inputTokens = new int[checked(batch * InputSize)];");
                     }
                     if (HasWorkspace)
                     {

@@ -27,7 +27,7 @@ namespace TensorForge.Generator.Layers
         public override string Description => "Add";
 
         public override void EmitForward(SourceWriter writer, ForwardContext context)
-            => writer.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add({context.Input}, {context.SecondInput}, {context.Output});");
+            => writer.Line($"{NetworkNames.Kernels}.Residual.Add({context.Input}, {context.SecondInput}, {context.Output});");
 
         public override void EmitBackward(SourceWriter writer, BackwardContext context)
         {

@@ -6,7 +6,8 @@ using TensorForge.Generator.Shapes;
 
 namespace TensorForge.Generator.Layers
 {
-    /// <summary>[Dense(units, Activation, Bias)] — PyTorch nn.Linear (+ a fused activation): y = f(x·Wᵀ + b),
+    /// <summary>[Dense(units, Activation, Bias)] — PyTorch nn.Linear (+ a fused activation): y = f(x·Wᵀ + b) on a vector, or on
+    /// every time step of a sequence [T, features] (the last axis, as nn.Linear does),
     /// weight [units, in], bias [units]. He-uniform weights when followed by a ReLU-family activation, Xavier otherwise.</summary>
     internal sealed record DenseLayer(string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters,
         int InFeatures, int Units, bool HasBias, ActivationKind Activation, bool HeInitialization)
@@ -21,24 +22,33 @@ namespace TensorForge.Generator.Layers
             valid &= context.Check(ActivationCalls.IsDefined(activationValue), "Activation", "a defined Activation value", activationValue);
             if (!valid || context.Input is null) return null;
 
-            if (!context.Input.IsVector)
+            // A vector, or a sequence [time, features] whose every time step goes through the layer (nn.Linear on the last axis).
+            if (context.Input.Rank > 2)
             {
                 context.Report(DiagnosticDescriptors.DenseNeedsVector, context.Attribute.Location, context.Name, context.Input);
                 return null;
             }
-            int inFeatures = context.Input.Size;
+            int inFeatures = context.Input.Last;
+            int steps = context.Input.Rank == 2 ? context.Input.Dimensions[0] : 1;
             var activation = (ActivationKind)activationValue;
             EquatableArray<ParameterTensor>? tensors = hasBias
                 ? context.Tensors(("weight", Shape.Of(units, inFeatures)), ("bias", Shape.Of(units)))
                 : context.Tensors(("weight", Shape.Of(units, inFeatures)));
             if (tensors is null) return null;
             bool he = ActivationCalls.IsReLUFamily(activation) || context.NextKind is "ReLU" or "LeakyReLU";
-            return new DenseLayer(context.Name, context.Input, Shape.Of(units), tensors.Value, inFeatures, units, hasBias, activation, he);
+            Shape output = steps == 1 && context.Input.Rank == 1 ? Shape.Of(units) : Shape.Of(steps, units);
+            return new DenseLayer(context.Name, context.Input, output, tensors.Value, inFeatures, units, hasBias, activation, he);
         }
 
         public override string Description => Activation == ActivationKind.None ? "Dense" : "Dense, " + Activation;
 
-        public override long MultiplyAccumulates => (long)InFeatures * Units;
+        public override long MultiplyAccumulates => (long)InFeatures * Units * Steps;
+
+        /// <summary>Time steps per sample: 1 for a vector, T for a sequence [T, features].</summary>
+        private int Steps => Input.Rank == 2 ? Input.Dimensions[0] : 1;
+
+        /// <summary>Rows of the multiplies: "batch", or "batch * T" on a sequence.</summary>
+        private string Rows => Steps == 1 ? "batch" : $"batch * {Steps}";
 
         private ParameterTensor Weight => Parameters[0];
 
@@ -47,10 +57,10 @@ namespace TensorForge.Generator.Layers
         private bool KeepsPreActivation => ActivationCalls.BackwardNeedsInput(Activation);
 
         /// <summary>x·Wᵀ + b before the activation, kept when the activation's derivative needs it.</summary>
-        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Units);
+        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Output.Size);
 
         /// <summary>dLoss/d(x·Wᵀ + b).</summary>
-        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Units);
+        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Output.Size);
 
         public override IEnumerable<ScratchBuffer> ScratchBuffers
         {
@@ -74,13 +84,13 @@ namespace TensorForge.Generator.Layers
             string z = $"affine{context.Index}";
             string y = KeepsPreActivation ? context.Output : z;
             writer.Line($"var {z} = {(KeepsPreActivation ? context.Scratch(PreActivationBuffer) : context.Output)};");
-            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedB({context.Input}, {Slice("parameters", Weight)}, {z}, batch, {InFeatures}, {Units});");
+            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedB({context.Input}, {Slice("parameters", Weight)}, {z}, {Rows}, {InFeatures}, {Units});");
             if (BiasTensor is { } bias && Activation != ActivationKind.None)
             {
-                writer.Line(ActivationCalls.BiasForward(Activation, z, Slice("parameters", bias), y, "batch", Units, ActivationCalls.DefaultLeakySlope));
+                writer.Line(ActivationCalls.BiasForward(Activation, z, Slice("parameters", bias), y, Rows, Units, ActivationCalls.DefaultLeakySlope));
                 return;
             }
-            if (BiasTensor is { } onlyBias) writer.Line($"{NetworkNames.Kernels}.Bias.Add({z}, {Slice("parameters", onlyBias)}, batch, {Units});");
+            if (BiasTensor is { } onlyBias) writer.Line($"{NetworkNames.Kernels}.Bias.Add({z}, {Slice("parameters", onlyBias)}, {Rows}, {Units});");
             if (Activation != ActivationKind.None) writer.Line(ActivationCalls.Forward(Activation, z, y, ActivationCalls.DefaultLeakySlope));
         }
 
@@ -95,16 +105,16 @@ namespace TensorForge.Generator.Layers
                 writer.Line($"var {dz} = {context.Scratch(ActivationGradientBuffer)};");
                 string x = KeepsPreActivation ? context.Scratch(PreActivationBuffer) : "";
                 writer.Line(BiasTensor is { } fusedBias
-                    ? ActivationCalls.BackwardBiasGradient(Activation, x, context.Output, context.OutputGradient, dz, Slice("gradients", fusedBias), "batch", Units, ActivationCalls.DefaultLeakySlope)
+                    ? ActivationCalls.BackwardBiasGradient(Activation, x, context.Output, context.OutputGradient, dz, Slice("gradients", fusedBias), Rows, Units, ActivationCalls.DefaultLeakySlope)
                     : ActivationCalls.Backward(Activation, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
             }
             else if (BiasTensor is { } bias)
             {
-                writer.Line($"{NetworkNames.Kernels}.Bias.AccumulateGradient({dz}, {Slice("gradients", bias)}, batch, {Units});");
+                writer.Line($"{NetworkNames.Kernels}.Bias.AccumulateGradient({dz}, {Slice("gradients", bias)}, {Rows}, {Units});");
             }
-            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedA({dz}, {context.Input}, {Slice("gradients", Weight)}, {Units}, batch, {InFeatures}, {context.Accumulate});");
+            writer.Line($"{NetworkNames.Kernels}.Gemm.MultiplyTransposedA({dz}, {context.Input}, {Slice("gradients", Weight)}, {Units}, {Rows}, {InFeatures}, {context.Accumulate});");
             context.EmitInputGradient(writer,
-                $"{NetworkNames.Kernels}.Gemm.Multiply({dz}, {Slice("parameters", Weight)}, {context.InputGradient}, batch, {Units}, {InFeatures});");
+                $"{NetworkNames.Kernels}.Gemm.Multiply({dz}, {Slice("parameters", Weight)}, {context.InputGradient}, {Rows}, {Units}, {InFeatures});");
         }
     }
 }

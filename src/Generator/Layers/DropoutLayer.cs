@@ -25,6 +25,8 @@ namespace TensorForge.Generator.Layers
 
         public override bool AliasesInput(bool training) => !training;
 
+        public override bool UsesDropoutRandom => true;
+
         public override void EmitForward(SourceWriter writer, ForwardContext context)
             => writer.Line($"{NetworkNames.Kernels}.Dropout.Forward({context.Input}, {context.Output}, {context.Scratch(Mask)}, {Literal.Float(P)}, ref _dropoutRandom);");
 

@@ -22,8 +22,10 @@ namespace TensorForge.Generator.Layers
     }
 
     /// <summary>An extra buffer a layer keeps between forward and backward (pre-activations, dropout masks): batch × PerSample
-    /// floats, or PerSample floats whatever the batch when <paramref name="Fixed"/> (per-channel batch statistics).</summary>
-    internal sealed record ScratchBuffer(string Suffix, int PerSample, bool Fixed = false);
+    /// floats, or PerSample floats whatever the batch when <paramref name="Fixed"/> (per-channel batch statistics).
+    /// <paramref name="Size"/>, when given, is the C# expression (of <c>batch</c>) of its length, for a kernel workspace whose
+    /// size a runtime method computes; such a buffer is passed whole.</summary>
+    internal sealed record ScratchBuffer(string Suffix, int PerSample, bool Fixed = false, string? Size = null);
 
     /// <summary>A planned layer: shapes, parameters and how to emit its blocks. One derived record per layer kind, in its own file.</summary>
     internal abstract record LayerPlan(string Kind, string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters)
@@ -38,6 +40,9 @@ namespace TensorForge.Generator.Layers
         public EquatableArray<BufferTensor> Buffers { get; init; } = EquatableArray<BufferTensor>.Empty;
 
         public int BufferStorage => Buffers.Sum(b => b.StorageLength);
+
+        /// <summary>Whether the layer draws from the network's dropout random stream in training.</summary>
+        public virtual bool UsesDropoutRandom => false;
 
         /// <summary>The smallest batch training mode accepts (BatchNorm1d needs two samples to have a variance); checked before
         /// anything changes.</summary>
@@ -177,6 +182,6 @@ namespace TensorForge.Generator.Layers
         public static string Sliced(string field, int perSample) => $"{field}.Span.Slice(0, batch * {Literal.Int(perSample)})";
 
         public static string Scratch(int index, ScratchBuffer buffer)
-            => buffer.Fixed ? $"{ScratchField(index, buffer)}.Span" : Sliced(ScratchField(index, buffer), buffer.PerSample);
+            => buffer.Fixed || buffer.Size is not null ? $"{ScratchField(index, buffer)}.Span" : Sliced(ScratchField(index, buffer), buffer.PerSample);
     }
 }

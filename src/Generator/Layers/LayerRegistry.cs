@@ -27,6 +27,15 @@ namespace TensorForge.Generator.Layers
             ["BatchNorm"] = BatchNormLayer.Create,
             ["Add"] = AddLayer.Create,
             ["Concat"] = ConcatLayer.Create,
+            ["Embedding"] = EmbeddingLayer.Create,
+            ["Rnn"] = RecurrentLayer.For(RecurrentCell.Rnn),
+            ["Lstm"] = RecurrentLayer.For(RecurrentCell.Lstm),
+            ["Gru"] = RecurrentLayer.For(RecurrentCell.Gru),
+            ["LastStep"] = SequencePoolLayer.For(mean: false),
+            ["MeanOverTime"] = SequencePoolLayer.For(mean: true),
+            ["LayerNorm"] = LayerNormLayer.Create,
+            ["PositionalEncoding"] = PositionalEncodingLayer.Create,
+            ["MultiHeadAttention"] = MultiHeadAttentionLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);

@@ -61,7 +61,7 @@ namespace TensorForge.Generator.Shapes
             _blocks = blocks; _network = network; _diagnostics = diagnostics;
         }
 
-        public static bool IsLayerKind(string kind) => kind == "Input" || kind == "Use" || LayerRegistry.TryGet(kind, out _);
+        public static bool IsLayerKind(string kind) => kind == "Input" || kind == "Use" || kind == "TransformerEncoderLayer" || LayerRegistry.TryGet(kind, out _);
 
         /// <summary>The network's layer attributes (Input, Use and registry kinds, in order) as entries; clears
         /// <paramref name="valid"/> when a name or a use is wrong.</summary>
@@ -119,6 +119,11 @@ namespace TensorForge.Generator.Shapes
                     previous = ExpandUse(attribute, written, name, input, chain, ref valid);
                     continue;
                 }
+                if (attribute.Kind == "TransformerEncoderLayer")
+                {
+                    previous = ExpandTransformer(attribute, name, input, chain, ref valid);
+                    continue;
+                }
 
                 string? other = attribute.Kind is "Add" or "Concat" ? attribute.GetString("other") : null;
                 _entries.Add(new LayerEntry(EntryKind.Layer, attribute, name, input)
@@ -169,6 +174,56 @@ namespace TensorForge.Generator.Shapes
             _entries.Add(new LayerEntry(EntryKind.Alias, attribute, name, output));
             return name;
         }
+
+        /// <summary>[TransformerEncoderLayer] is nn.TransformerEncoderLayer written out as its submodules (self_attn, dropout1,
+        /// norm1, linear1, dropout, linear2, dropout2, norm2) and the two residual Adds, in PyTorch's order for post-norm or
+        /// pre-norm; dropouts of probability 0 are left out.</summary>
+        private string ExpandTransformer(AttributeDeclaration attribute, string name, string input, List<string> chain, ref bool valid)
+        {
+            int heads = attribute.GetInt("heads", 0);
+            int feedForward = attribute.GetInt("FeedForward", 2048);
+            float dropout = attribute.GetFloat("Dropout", 0.1f);
+            bool normFirst = attribute.GetBool("NormFirst", false);
+            int activation = attribute.GetInt("Activation", 1);
+            bool causal = attribute.GetBool("Causal", false);
+            float epsilon = attribute.GetFloat("LayerNormEpsilon", 1e-5f);
+            var check = LayerBuildContext.CheckerFor(attribute, $"TransformerEncoderLayer '{name}'", _diagnostics);
+            bool ok = check(heads > 0, "heads", "positive", heads);
+            ok &= check(feedForward > 0, "FeedForward", "positive", feedForward);
+            ok &= check(dropout >= 0f && dropout < 1f, "Dropout", "in [0, 1)", dropout);
+            ok &= check(activation is 1 or 5, "Activation", "Activation.ReLU or Activation.Gelu", activation);
+            ok &= check(epsilon > 0f && !float.IsInfinity(epsilon), "LayerNormEpsilon", "positive and finite", epsilon);
+            if (!ok) return Invalid(attribute, name, ref valid);
+
+            LocationInfo? at = attribute.Location;
+            AttributeDeclaration Layer(string kind, string layerName, params ArgumentValue[] arguments)
+                => new AttributeDeclaration(kind, arguments.Concat(new[] { Text("Name", layerName, at) }).ToEquatableArray(), at, attribute.PartIndex);
+            var layers = new List<AttributeDeclaration>();
+            AttributeDeclaration Norm(string layerName) => Layer("LayerNorm", layerName, Number("Epsilon", epsilon, at));
+            void Drop(string layerName) { if (dropout > 0f) layers.Add(Layer("Dropout", layerName, Number("p", dropout, at))); }
+
+            if (normFirst) layers.Add(Norm("norm1"));
+            layers.Add(Layer("MultiHeadAttention", "self_attn", Number("heads", heads, at), Boolean("Causal", causal, at), Number("Dropout", dropout, at)));
+            Drop("dropout1");
+            layers.Add(Layer("Add", "residual1", Text("other", "input", at)));
+            if (!normFirst) layers.Add(Norm("norm1"));
+            if (normFirst) layers.Add(Norm("norm2"));
+            layers.Add(Layer("Dense", "linear1", Number("units", feedForward, at), Number("Activation", activation, at)));
+            Drop("dropout");
+            layers.Add(Layer("Dense", "linear2", Text("MatchWidthOf", input, at)));
+            Drop("dropout2");
+            layers.Add(Layer("Add", "residual2", Text("other", normFirst ? "residual1" : "norm1", at)));
+            if (!normFirst) layers.Add(Norm("norm2"));
+
+            var site = new UseSite(at, 0, 0, "TransformerEncoderLayer");
+            string output = ExpandScope(layers, name + ".", input, $"TransformerEncoderLayer '{name}'", topLevel: false, site, chain, ref valid);
+            _entries.Add(new LayerEntry(EntryKind.Alias, attribute, name, output));
+            return name;
+        }
+
+        private static ArgumentValue Number(string name, double value, LocationInfo? at) => new ArgumentValue(name, ArgumentKind.Number, value, null, EquatableArray<int>.Empty, at);
+        private static ArgumentValue Boolean(string name, bool value, LocationInfo? at) => new ArgumentValue(name, ArgumentKind.Boolean, value ? 1 : 0, null, EquatableArray<int>.Empty, at);
+        private static ArgumentValue Text(string name, string? value, LocationInfo? at) => new ArgumentValue(name, value is null ? ArgumentKind.Null : ArgumentKind.String, 0, value, EquatableArray<int>.Empty, at);
 
         private string Invalid(AttributeDeclaration attribute, string name, ref bool valid)
         {

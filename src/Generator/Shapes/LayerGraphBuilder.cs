@@ -28,6 +28,10 @@ namespace TensorForge.Generator.Shapes
         public bool SeenInput { get; private set; }
         public Shape InputShape { get; private set; } = Shape.Of();
         public long ParameterCount { get; private set; }
+        /// <summary>The vocabulary of a token input (ids in [0, Vocabulary)), or 0 for a float input.</summary>
+        public int Vocabulary { get; private set; }
+        private AttributeDeclaration? _inputAttribute;
+        private readonly List<AttributeDeclaration> _layerAttributes = new List<AttributeDeclaration>();
         public int BufferStorage { get; private set; }
 
         public void Build(List<LayerEntry> entries, ref bool valid)
@@ -61,6 +65,18 @@ namespace TensorForge.Generator.Shapes
                 {
                     (secondNode, second) = Resolve(entry, entry.OtherName, entry.OtherWritten, "other", allNames, ref valid);
                 }
+                // Not a public argument: a TransformerEncoderLayer's linear2 projects back to the width of the layer's input.
+                if (entry.Attribute.GetString("MatchWidthOf") is { } widthOf)
+                {
+                    Shape? model = _nodes.TryGetValue(widthOf, out int modelNode) ? ShapeOf(modelNode) : null;
+                    entry = entry with
+                    {
+                        Attribute = entry.Attribute with
+                        {
+                            Arguments = entry.Attribute.Arguments.Concat(new[] { new ArgumentValue("units", ArgumentKind.Number, model?.Last ?? 1, null, EquatableArray<int>.Empty, entry.Attribute.Location) }).ToEquatableArray(),
+                        },
+                    };
+                }
                 string? next = entries.Skip(i + 1).FirstOrDefault(e => e.Kind == EntryKind.Layer)?.Attribute.Kind;
                 LayerRegistry.TryGet(entry.Attribute.Kind, out LayerBuilder builder);
                 var context = new LayerBuildContext(entry.Attribute, entry.Name, input, (int)System.Math.Min(ParameterCount, int.MaxValue), next, _diagnostics)
@@ -87,10 +103,56 @@ namespace TensorForge.Generator.Shapes
                 }
                 int[] inputs = entry.OtherName is null ? new[] { inputNode } : new[] { inputNode, secondNode };
                 Layers.Add(layer with { Inputs = inputs.ToEquatableArray() });
+                _layerAttributes.Add(entry.Attribute);
                 _nodes[entry.Name] = Layers.Count - 1;
                 ParameterCount += layer.ParameterCount;
                 BufferStorage += layer.BufferStorage;
             }
+            CheckTokens(ref valid);
+        }
+
+        /// <summary>A network takes token ids when its [Input] names a Vocabulary or an [Embedding] reads the input; then only
+        /// embeddings, all of that vocabulary, may read it. An embedding anywhere else is fed floats.</summary>
+        private void CheckTokens(ref bool valid)
+        {
+            int declared = _inputAttribute?.GetInt("Vocabulary", 0) ?? 0;
+            if (declared < 0 || (declared > 0 && InputShape.Rank != 1))
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, _inputAttribute!.LocationOf("Vocabulary"), "Vocabulary", "Input",
+                    declared < 0 ? "positive (or 0 for a float input)" : $"0 for the input {InputShape}, which is not a sequence of token ids [T]", declared));
+                valid = false;
+                return;
+            }
+            EmbeddingLayer? first = Layers.OfType<EmbeddingLayer>().FirstOrDefault(e => e.Inputs[0] == -1);
+            int vocabulary = declared > 0 ? declared : first?.Vocabulary ?? 0;
+            string source = declared > 0 ? "[Input(…, Vocabulary = " + declared + ")]" : first is null ? "" : $"Embedding '{first.Name}'";
+            for (int i = 0; i < Layers.Count; i++)
+            {
+                LayerPlan layer = Layers[i];
+                if (layer is EmbeddingLayer embedding && layer.Inputs[0] != -1)
+                {
+                    int from = layer.Inputs[0];
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingNeedsTokens, _layerAttributes[i].Location, layer.Name,
+                        from < 0 ? InputShape : Layers[from].Output, from < 0 ? "input" : Layers[from].Name));
+                    valid = false;
+                    continue;
+                }
+                if (vocabulary == 0) continue;
+                if (layer is EmbeddingLayer onInput && onInput.Vocabulary != vocabulary)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, _layerAttributes[i].LocationOf("vocabulary"), "vocabulary",
+                        $"Embedding '{layer.Name}'", $"{vocabulary}, the vocabulary of the token input (from {source})", onInput.Vocabulary));
+                    valid = false;
+                }
+                for (int slot = layer is EmbeddingLayer ? 1 : 0; slot < layer.Inputs.Count; slot++)
+                {
+                    if (layer.Inputs[slot] != -1) continue;
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TokenInputNeedsEmbedding, _layerAttributes[i].Location, _network,
+                        $"{InputShape}, vocabulary {vocabulary}", $"{layer.Kind} '{layer.Name}'"));
+                    valid = false;
+                }
+            }
+            Vocabulary = vocabulary;
         }
 
         private void BuildInput(List<LayerEntry> entries, int index, ref bool valid)
@@ -110,6 +172,7 @@ namespace TensorForge.Generator.Shapes
             }
             Shape? parsed = ShapeInference.ParseInput(attribute, _diagnostics);
             if (parsed is null) { valid = false; return; }
+            _inputAttribute = attribute;
             InputShape = parsed;
             if (index == 0) _nodes["input"] = -1;
         }

@@ -30,6 +30,12 @@ namespace TensorForge.Generator.Shapes
 
         /// <summary>Floats of the buffer block (running statistics) that follows the parameters in the state block.</summary>
         public int BufferCount { get; init; }
+
+        /// <summary>The vocabulary of a token input: the generated members take ReadOnlySpan&lt;int&gt; token ids in [0, Vocabulary).
+        /// 0 for a float input.</summary>
+        public int Vocabulary { get; init; }
+
+        public bool TakesTokens => Vocabulary > 0;
     }
 
     /// <summary>The plan and the diagnostics found while making it.</summary>

@@ -117,6 +117,7 @@ namespace TensorForge.Generator.Shapes
                 valid ? (int)offset : 0, loss, seed, valid ? optimizer : null, valid ? schedule : null)
             {
                 BufferCount = valid ? graph.BufferStorage : 0,
+                Vocabulary = valid ? graph.Vocabulary : 0,
             };
             // A block used several times repeats its errors at the same use site only once.
             return new PlanResult(plan, diagnostics.Distinct().ToEquatableArray());

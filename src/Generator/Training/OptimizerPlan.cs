@@ -7,6 +7,8 @@ namespace TensorForge.Generator.Training
     /// <summary>[Sgd], [Adam] or [AdamW] with PyTorch's defaults filled in.</summary>
     internal sealed record OptimizerPlan(string Kind, float LearningRate, float WeightDecay, float Momentum, bool Nesterov, float Beta1, float Beta2, float Epsilon)
     {
+        /// <summary>clip_grad_norm_'s max_norm applied before each step, or 0 for none.</summary>
+        public float MaxGradientNorm { get; init; }
         public static bool IsOptimizer(string kind) => kind is "Sgd" or "Adam" or "AdamW";
 
         public static OptimizerPlan? Create(AttributeDeclaration attribute, ArgumentChecker check)
@@ -20,7 +22,9 @@ namespace TensorForge.Generator.Training
             float beta2 = attribute.GetFloat("Beta2", 0.999f);
             float epsilon = attribute.GetFloat("Epsilon", 1e-8f);
 
+            float maxNorm = attribute.GetFloat("MaxGradientNorm", 0f);
             bool valid = check(lr > 0f && !float.IsInfinity(lr), "LearningRate", "positive and finite", lr);
+            valid &= check(maxNorm >= 0f && !float.IsInfinity(maxNorm), "MaxGradientNorm", "non-negative and finite (0 for no clipping)", maxNorm);
             valid &= check(wd >= 0f && !float.IsInfinity(wd), "WeightDecay", "non-negative and finite", wd);
             if (kind == "Sgd")
             {
@@ -33,7 +37,7 @@ namespace TensorForge.Generator.Training
                 valid &= check(beta2 >= 0f && beta2 < 1f, "Beta2", "in [0, 1)", beta2);
                 valid &= check(epsilon > 0f && !float.IsInfinity(epsilon), "Epsilon", "positive and finite", epsilon);
             }
-            return valid ? new OptimizerPlan(kind, lr, wd, momentum, nesterov, beta1, beta2, epsilon) : null;
+            return valid ? new OptimizerPlan(kind, lr, wd, momentum, nesterov, beta1, beta2, epsilon) { MaxGradientNorm = maxNorm } : null;
         }
 
         public string TypeName => Kind == "Sgd" ? "global::TensorForge.Optimizers.Sgd" : "global::TensorForge.Optimizers.Adam";
@@ -48,7 +52,7 @@ namespace TensorForge.Generator.Training
         {
             "Sgd" => $"SGD(lr={Format(LearningRate)}, momentum={Format(Momentum)}, nesterov={Literal.Bool(Nesterov)}, weight_decay={Format(WeightDecay)})",
             _ => $"{Kind}(lr={Format(LearningRate)}, betas=({Format(Beta1)}, {Format(Beta2)}), eps={Format(Epsilon)}, weight_decay={Format(WeightDecay)})",
-        };
+        } + (MaxGradientNorm > 0f ? $", clip_grad_norm_(max_norm={Format(MaxGradientNorm)})" : "");
 
         /// <summary>PyTorch's repr of a float: 0.001, 1e-08.</summary>
         internal static string Format(float value) => Literal.Float(value).TrimEnd('f').Replace("E", "e");

@@ -32,6 +32,22 @@ namespace TensorForge.Kernels
             TensorPrimitives.Multiply(x, mask, y);
         }
 
+        /// <summary>Fills <paramref name="mask"/> as <see cref="Forward"/> does (0 with probability p, else 1/(1−p); one draw
+        /// per element in order), for a kernel that applies the mask itself (attention probabilities).</summary>
+        public static void Mask(Span<float> mask, float p, ref SeededRandom random)
+        {
+            if (!(p >= 0f && p <= 1f))
+                throw new ArgumentOutOfRangeException(nameof(p), p, $"The dropout probability must lie in [0, 1] but is {p}.");
+            if (p == 0f)
+            {
+                mask.Fill(1f);
+                return;
+            }
+            float keep = p < 1f ? 1f / (1f - p) : 0f;
+            for (int i = 0; i < mask.Length; i++)
+                mask[i] = random.NextSingle() < p ? 0f : keep;
+        }
+
         /// <summary>dx = dy ⊙ mask.</summary>
         public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask, Span<float> dx)
         {

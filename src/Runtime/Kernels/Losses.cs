@@ -12,27 +12,43 @@ namespace TensorForge.Kernels
         /// span to work in.</summary>
         private const int ScratchLength = 256;
 
-        /// <summary>Cross-entropy of row-wise softmax(logits) against class indices; mean over the batch.
-        /// Throws <see cref="ArgumentException"/> for a label outside [0, classes).</summary>
+        /// <summary>Cross-entropy of row-wise softmax(logits) against class indices; mean over the rows whose label is not
+        /// <see cref="Guard.IgnoredLabel"/> (−100, PyTorch's default <c>ignore_index</c>: such a row adds nothing to the loss
+        /// and gets a zero gradient; with every row ignored the mean is NaN, as in PyTorch).
+        /// Throws <see cref="ArgumentException"/> for any other label outside [0, classes).</summary>
         public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient, int batch, int classes)
         {
             CheckLogits(logits, gradient, batch, classes);
             KernelArguments.AtLeast(labels.Length, nameof(labels), batch, 1, nameof(batch), "1");
+            int counted = 0;
             for (int r = 0; r < batch; r++)
             {
                 int label = labels[r];
+                if (label == Guard.IgnoredLabel)
+                    continue;
                 if ((uint)label >= (uint)classes)
                     throw new ArgumentException($"Label {label} at index {r} is outside [0, {classes}): there are {classes} classes.", nameof(labels));
+                counted++;
             }
-            if (batch == 0)
+            if (counted == 0)
+            {
+                if (!gradient.IsEmpty)
+                    gradient.Slice(0, batch * classes).Clear();
                 return float.NaN;
+            }
 
             double total = 0;
-            float inverseBatch = 1f / batch;
+            float inverseBatch = 1f / counted;
             for (int r = 0; r < batch; r++)
             {
                 ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
                 int label = labels[r];
+                if (label == Guard.IgnoredLabel)
+                {
+                    if (!gradient.IsEmpty)
+                        gradient.Slice(r * classes, classes).Clear();
+                    continue;
+                }
                 if (gradient.IsEmpty)
                 {
                     total += LogSumExp(row) - row[label];
@@ -44,7 +60,7 @@ namespace TensorForge.Kernels
                     gradientRow[label] -= inverseBatch;
                 }
             }
-            return (float)(total / batch);
+            return (float)(total / counted);
         }
 
         /// <summary>Cross-entropy against class probabilities ([batch, classes]); mean over the batch.</summary>

@@ -6,6 +6,10 @@ namespace TensorForge.Serialization
     /// <summary>Replaces a file all at once: writes go to a temporary file in the same folder, and <see cref="Commit"/> flushes
     /// it to disk and renames it over the target. Disposing without committing deletes the temporary file, so a failure or a
     /// crash never leaves half a file at the target path.</summary>
+    /// <remarks>Every failure of the file system while writing, flushing or closing is an <see cref="IOException"/>: a disk that
+    /// is full (ENOSPC) and a file-size limit or quota that stops the file from growing (EFBIG, which .NET reports as an
+    /// <see cref="ArgumentOutOfRangeException"/>; then the message names <see cref="Path"/> and the original exception is the
+    /// inner one).</remarks>
     /// <example><code>
     /// using var file = new AtomicFile(path);
     /// Write(file.Stream);
@@ -13,7 +17,7 @@ namespace TensorForge.Serialization
     /// </code></example>
     public sealed class AtomicFile : IDisposable
     {
-        private readonly Stream _stream;
+        private readonly TemporaryFileStream _stream;
         private bool _committed;
 
         /// <summary>Creates the temporary file <c>{path}.{random}.tmp</c> beside <paramref name="path"/>.</summary>
@@ -36,7 +40,7 @@ namespace TensorForge.Serialization
             TemporaryPath = Path + "." + System.IO.Path.GetRandomFileName() + ".tmp";
             try
             {
-                _stream = open(TemporaryPath);
+                _stream = new TemporaryFileStream(this, open(TemporaryPath));
             }
             catch
             {
@@ -55,13 +59,12 @@ namespace TensorForge.Serialization
         public Stream Stream => _stream;
 
         /// <summary>Flushes the written bytes to disk and moves the temporary file over <see cref="Path"/>.</summary>
+        /// <exception cref="IOException">The file system refused the bytes (full disk, file-size limit) or the rename; the file at
+        /// <see cref="Path"/> is unchanged.</exception>
         public void Commit()
         {
             ObjectDisposedException.ThrowIf(_committed, this);
-            if (_stream is FileStream file)
-                file.Flush(flushToDisk: true);
-            else
-                _stream.Flush();
+            _stream.FlushToDisk();
             _stream.Dispose();
             File.Move(TemporaryPath, Path, overwrite: true);
             _committed = true;
@@ -78,9 +81,13 @@ namespace TensorForge.Serialization
             }
             catch (IOException)
             {
-                // Disposing flushes what is buffered, which fails again on a full disk; the file is deleted below anyway.
+                // Disposing flushes what is buffered, which fails again on a full disk or past a file-size limit; the exception
+                // that stopped the write is the one the caller sees, and the file is deleted below anyway.
             }
-            DeleteTemporaryFile();
+            finally
+            {
+                DeleteTemporaryFile();
+            }
         }
 
         private void DeleteTemporaryFile()
@@ -96,6 +103,131 @@ namespace TensorForge.Serialization
             catch (UnauthorizedAccessException)
             {
             }
+        }
+
+        /// <summary>The temporary file's stream, with the file system's refusal to grow the file (EFBIG: a file-size limit such
+        /// as <c>ulimit -f</c>, or a quota) reported as the <see cref="IOException"/> a full disk gives, naming the target.</summary>
+        /// <remarks>.NET maps EFBIG to <see cref="ArgumentOutOfRangeException"/> ("Specified file length was too large for the
+        /// file system"), which would escape callers that handle I/O errors. Arguments are checked here before the call, so an
+        /// <see cref="ArgumentOutOfRangeException"/> from the inner stream can only come from the file system. Asynchronous
+        /// writes use <see cref="Stream"/>'s defaults, which call the synchronous methods below.</remarks>
+        private sealed class TemporaryFileStream(AtomicFile file, Stream inner) : Stream
+        {
+            private bool _disposed;
+
+            public override bool CanRead => false;
+            public override bool CanSeek => !_disposed && inner.CanSeek;
+            public override bool CanWrite => !_disposed && inner.CanWrite;
+            public override long Length => inner.Length;
+
+            public override long Position
+            {
+                get => inner.Position;
+                set
+                {
+                    ArgumentOutOfRangeException.ThrowIfNegative(value);
+                    inner.Position = value;
+                }
+            }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                ValidateBufferArguments(buffer, offset, count);
+                Write(buffer.AsSpan(offset, count));
+            }
+
+            public override void Write(ReadOnlySpan<byte> buffer)
+            {
+                try
+                {
+                    inner.Write(buffer);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw FileTooLarge(e);
+                }
+            }
+
+            public override void WriteByte(byte value)
+            {
+                try
+                {
+                    inner.WriteByte(value);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw FileTooLarge(e);
+                }
+            }
+
+            public override void Flush()
+            {
+                try
+                {
+                    inner.Flush();
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw FileTooLarge(e);
+                }
+            }
+
+            /// <summary>Flushes the buffer and the operating system's cache of the file (fsync) before the rename.</summary>
+            public void FlushToDisk()
+            {
+                try
+                {
+                    if (inner is FileStream fileStream)
+                        fileStream.Flush(flushToDisk: true);
+                    else
+                        inner.Flush();
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw FileTooLarge(e);
+                }
+            }
+
+            public override void SetLength(long value)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(value);
+                try
+                {
+                    inner.SetLength(value);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw FileTooLarge(e);
+                }
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (_disposed)
+                    return;
+                _disposed = true;
+                try
+                {
+                    if (disposing)
+                        inner.Dispose(); // flushes what is still buffered
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw FileTooLarge(e);
+                }
+                finally
+                {
+                    base.Dispose(disposing);
+                }
+            }
+
+            private IOException FileTooLarge(ArgumentOutOfRangeException e) =>
+                new($"Could not save '{file.Path}': the file system refused to grow the temporary file '{file.TemporaryPath}' " +
+                    $"(a file-size limit such as ulimit -f, or a quota). '{file.Path}' was not changed.", e);
         }
     }
 }

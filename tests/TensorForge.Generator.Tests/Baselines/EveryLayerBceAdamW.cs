@@ -153,7 +153,7 @@ namespace Samples.Zoo
         /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             EnsureCapacity(batch);
@@ -214,7 +214,7 @@ namespace Samples.Zoo
         /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             RunForwardTrain(input, batch);
@@ -383,7 +383,7 @@ namespace Samples.Zoo
         /// <summary>One step on a mini-batch with 0/1 labels (3 per sample): forward, BinaryCrossEntropyWithLogits, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
             global::TensorForge.Guard.Labels(labels, batch, OutputSize, 2);
             CheckValues(input, nameof(input));
             EnsureCapacity(batch);
@@ -400,7 +400,7 @@ namespace Samples.Zoo
         /// <summary>One step on a mini-batch with float targets (3 per sample): forward, BinaryCrossEntropyWithLogits, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));

@@ -160,7 +160,7 @@ namespace Samples.Vision
         /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             EnsureCapacity(batch);
@@ -212,7 +212,7 @@ namespace Samples.Vision
         /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             RunForwardTrain(input, batch);
@@ -348,8 +348,8 @@ namespace Samples.Vision
         /// <summary>One step on a mini-batch with class indices in [0, 10) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
-            global::TensorForge.Guard.Labels(labels, batch, 1, 10);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
+            global::TensorForge.Guard.Labels(labels, batch, 1, 10, allowIgnored: true);
             CheckValues(input, nameof(input));
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 10);
@@ -362,7 +362,7 @@ namespace Samples.Vision
         /// <summary>One step on a mini-batch with float class probabilities (10 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));

@@ -130,7 +130,7 @@ namespace Samples.Regression
         /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             EnsureCapacity(batch);
@@ -161,7 +161,7 @@ namespace Samples.Regression
         /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             RunForwardTrain(input, batch);
@@ -251,7 +251,7 @@ namespace Samples.Regression
         /// <summary>One step on a mini-batch with float targets (1 per sample): forward, MeanSquaredError, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));

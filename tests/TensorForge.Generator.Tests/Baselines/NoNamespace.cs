@@ -106,7 +106,7 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
     public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
         CheckValues(input, nameof(input));
         CheckNotAliased(output, nameof(output));
         EnsureCapacity(batch);
@@ -125,7 +125,7 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
     public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
         CheckValues(input, nameof(input));
         CheckNotAliased(output, nameof(output));
         RunForwardTrain(input, batch);
@@ -187,8 +187,8 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>One step on a mini-batch with class indices in [0, 3) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
     public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
     {
-        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
-        global::TensorForge.Guard.Labels(labels, batch, 1, 3);
+        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
+        global::TensorForge.Guard.Labels(labels, batch, 1, 3, allowIgnored: true);
         CheckValues(input, nameof(input));
         RunForwardTrain(input, batch);
         var lossGradient = _lossGradient.Span.Slice(0, batch * 3);
@@ -201,7 +201,7 @@ partial class Iris : global::TensorForge.IClassifierNetwork
     /// <summary>One step on a mini-batch with float class probabilities (3 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
     public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
     {
-        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
+        int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
         global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
         CheckValues(input, nameof(input));
         CheckValues(targets, nameof(targets));

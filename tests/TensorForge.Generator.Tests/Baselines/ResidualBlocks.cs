@@ -226,7 +226,7 @@ namespace Samples.Vision
         /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             EnsureCapacity(batch);
@@ -270,7 +270,7 @@ namespace Samples.Vision
 
             // layer1.0.add1: Add [8, 4, 4] -> [8, 4, 4]
             var output8 = _layer8Output.Span.Slice(0, batch * 128);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(output7, output5, output8);
+            global::TensorForge.Kernels.Residual.Add(output7, output5, output8);
 
             // layer1.0.relu1: ReLU [8, 4, 4] -> [8, 4, 4]
             var output9 = _layer9Output.Span.Slice(0, batch * 128);
@@ -300,7 +300,7 @@ namespace Samples.Vision
         /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));
             CheckValues(input, nameof(input));
             CheckNotAliased(output, nameof(output));
             RunForwardTrain(input, batch);
@@ -355,7 +355,7 @@ namespace Samples.Vision
 
             // layer1.0.add1: Add [8, 4, 4] -> [8, 4, 4]
             var output8 = _layer8Output.Span.Slice(0, batch * 128);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(output7, output5, output8);
+            global::TensorForge.Kernels.Residual.Add(output7, output5, output8);
 
             // layer1.0.relu1: ReLU [8, 4, 4] -> [8, 4, 4]
             var output9 = _layer9Output.Span.Slice(0, batch * 128);
@@ -440,7 +440,7 @@ namespace Samples.Vision
             var inputGradient6 = _layer6InputGradient.Span.Slice(0, batch * 256);
             global::TensorForge.Kernels.Conv2D.BackwardWeight(inputGradient7, _layer1Output.Span.Slice(0, batch * 256), gradients.Slice(940, 32), global::System.Span<float>.Empty, _workspace.Span, batch, in s_layer6Geometry, accumulate);
             global::TensorForge.Kernels.Conv2D.BackwardInput(inputGradient7, parameters.Slice(940, 32), inputGradient6, _workspace.Span, batch, in s_layer6Geometry);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient10, inputGradient6, inputGradient10);
+            global::TensorForge.Kernels.Residual.Add(inputGradient10, inputGradient6, inputGradient10);
 
             // layer1.0.bn2: BatchNorm2d [8, 4, 4] -> [8, 4, 4] · 16 parameters
             var inputGradient5 = _layer4OutputGradient.Span.Slice(0, batch * 128);
@@ -461,7 +461,7 @@ namespace Samples.Vision
             var inputGradient2 = _layer2InputGradient.Span.Slice(0, batch * 256);
             global::TensorForge.Kernels.Conv2D.BackwardWeight(inputGradient3, _layer1Output.Span.Slice(0, batch * 256), gradients.Slice(44, 288), global::System.Span<float>.Empty, _workspace.Span, batch, in s_layer2Geometry, accumulate);
             global::TensorForge.Kernels.Conv2D.BackwardInput(inputGradient3, parameters.Slice(44, 288), inputGradient2, _workspace.Span, batch, in s_layer2Geometry);
-            global::System.Numerics.Tensors.TensorPrimitives.Add(inputGradient10, inputGradient2, inputGradient10);
+            global::TensorForge.Kernels.Residual.Add(inputGradient10, inputGradient2, inputGradient10);
 
             // bn1: BatchNorm2d, ReLU [4, 8, 8] -> [4, 8, 8] · 8 parameters
             var inputGradient1 = _layer0OutputGradient.Span.Slice(0, batch * 256);
@@ -487,8 +487,8 @@ namespace Samples.Vision
         /// <summary>One step on a mini-batch with class indices in [0, 10) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer, schedule. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
-            global::TensorForge.Guard.Labels(labels, batch, 1, 10);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
+            global::TensorForge.Guard.Labels(labels, batch, 1, 10, allowIgnored: true);
             CheckValues(input, nameof(input));
             RunForwardTrain(input, batch);
             var lossGradient = _lossGradient.Span.Slice(0, batch * 10);
@@ -501,7 +501,7 @@ namespace Samples.Vision
         /// <summary>One step on a mini-batch with float class probabilities (10 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
-            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText);
+            int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
             global::TensorForge.Guard.Length(targets.Length, batch, OutputSize, OutputShapeText, nameof(targets));
             CheckValues(input, nameof(input));
             CheckValues(targets, nameof(targets));

@@ -187,4 +187,25 @@ public class LossesTests
         }
         return gradient;
     }
+
+    /// <summary>PyTorch's CrossEntropyLoss(ignore_index=-100): ignored rows add nothing, get a zero gradient, and the mean is
+    /// over the rows that count.</summary>
+    [Fact]
+    public void SoftmaxCrossEntropy_skips_ignored_labels_and_averages_over_the_rest()
+    {
+        float[] logits = [2f, 0f, -1f, 0.5f, 0.5f, 3f, 1f, 1f, 1f];
+        var gradient = new float[9];
+        float loss = Losses.SoftmaxCrossEntropy(logits, [0, -100, 2], gradient, 3, 3);
+        var expectedGradient = new float[9];
+        float expected = Losses.SoftmaxCrossEntropy([2f, 0f, -1f, 1f, 1f, 1f], [0, 2], expectedGradient.AsSpan(0, 6), 2, 3);
+        Assert.Equal(expected, loss);
+        Assert.Equal(expectedGradient.AsSpan(0, 3).ToArray(), gradient.AsSpan(0, 3).ToArray());
+        Assert.Equal(new float[3], gradient.AsSpan(3, 3).ToArray());
+        Assert.Equal(expectedGradient.AsSpan(3, 3).ToArray(), gradient.AsSpan(6, 3).ToArray());
+
+        Array.Fill(gradient, 7f);
+        Assert.True(float.IsNaN(Losses.SoftmaxCrossEntropy(logits, [-100, -100, -100], gradient, 3, 3)));
+        Assert.All(gradient, g => Assert.Equal(0f, g));
+        Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy(logits, [0, -99, 2], gradient, 3, 3));
+    }
 }

@@ -61,6 +61,22 @@ public class SafetensorsInt64Tests
     }
 
     [Fact]
+    public void A_loaded_counter_counts_on_with_batch_norms_increment_and_saves_as_int64()
+    {
+        var parameters = new float[10];
+        Safetensors.Load(new MemoryStream(PyTorchBatchNormFile()), BatchNorm(), parameters);
+        for (int step = 0; step < 3; step++)
+            TensorForge.Kernels.BatchNorm.IncrementCounter(parameters.AsSpan(8));
+
+        var saved = new MemoryStream();
+        Safetensors.Save(saved, BatchNorm(), parameters);
+        byte[] bytes = saved.ToArray();
+        byte[] expected = PyTorchBatchNormFile();
+        BinaryPrimitives.WriteInt64LittleEndian(expected.AsSpan(8 + 368), 5_000_000_003);
+        Assert.Equal(expected, bytes);
+    }
+
+    [Fact]
     public void Round_trip_preserves_every_bit_of_int64_values_whose_halves_are_nan_patterns()
     {
         TensorInfo[] model = [new("a", [3], 0, TensorDType.I64), new("b", [1], 6), new("c", [2, 2], 7, TensorDType.I64)];

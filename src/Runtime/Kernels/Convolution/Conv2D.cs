@@ -83,19 +83,23 @@ namespace TensorForge.Kernels
 
             fixed (float* dy = outputGradient, w = weight, dx = inputGradient, work = workspace)
             {
-                // Wᵀ per group, [in/groups·kh·kw, out/groups]: the rows the input-gradient multiply broadcasts.
-                int depth = g.ReductionLength, outGroup = g.GroupOutChannels;
-                for (int group = 0; group < g.Groups; group++)
-                {
-                    float* source = w + (nint)group * outGroup * depth;
-                    float* destination = work + (nint)group * outGroup * depth;
-                    for (int co = 0; co < outGroup; co++)
-                        for (int p = 0; p < depth; p++)
-                            destination[(nint)p * outGroup + co] = source[(nint)co * depth + p];
-                }
                 var job = Conv2DJob.For(Conv2DJob.Pass.BackwardInput, g, batch);
+                if (!ConvChannelwise.Applies(g, inputGradient: true))
+                {
+                    // Wᵀ per group, [in/groups·kh·kw, out/groups]: the rows the input-gradient multiply broadcasts.
+                    int depth = g.ReductionLength, outGroup = g.GroupOutChannels;
+                    for (int group = 0; group < g.Groups; group++)
+                    {
+                        float* source = w + (nint)group * outGroup * depth;
+                        float* destination = work + (nint)group * outGroup * depth;
+                        for (int co = 0; co < outGroup; co++)
+                            for (int p = 0; p < depth; p++)
+                                destination[(nint)p * outGroup + co] = source[(nint)co * depth + p];
+                    }
+                }
                 job.Output = dy;
                 job.Weight = work;
+                job.OriginalWeight = w;
                 job.Input = dx;
                 job.Execute();
             }
@@ -223,7 +227,8 @@ namespace TensorForge.Kernels
         private Pass _pass;
         private Conv2DGeometry _g;
         private ConvGrid _grid;
-        private int _batch, _units, _chunks, _chunkSize, _threads;
+        private int _batch, _units, _chunks, _chunkSize, _threads, _samplesPerTile, _groupsPerTile;
+        private bool _channelwise;
         private bool _small;
 
         /// <summary>The input (forward, weight gradient) or the input gradient (input gradient).</summary>
@@ -234,6 +239,8 @@ namespace TensorForge.Kernels
         /// <summary>The output (forward) or the output gradient (both backward passes).</summary>
         public float* Output;
         public float* Workspace;
+        /// <summary>The weight as the caller passed it (the input gradient of one-channel groups reads it directly).</summary>
+        public float* OriginalWeight;
         public bool Accumulate;
 
         /// <summary>The thread's job, set up for a pass: the geometry, and the split of the work into tiles.</summary>
@@ -244,7 +251,8 @@ namespace TensorForge.Kernels
             job._g = g;
             job._grid = new ConvGrid(g);
             job._batch = batch;
-            job.Input = job.Weight = job.Bias = job.Output = job.Workspace = null;
+            job._samplesPerTile = 1;
+            job.Input = job.Weight = job.Bias = job.Output = job.Workspace = job.OriginalWeight = null;
             job.Accumulate = false;
 
             int threads = WorkerPool.PlannedThreads;
@@ -259,22 +267,52 @@ namespace TensorForge.Kernels
             // Two tiles per thread at least, so that a thread slowed by other work costs less.
             int wanted = threads == 1 ? 1 : 2 * threads;
             int rowsPerChunkUnit = ConvGemm.MR;
+            job._groupsPerTile = 1;
+            int panelWidth = SimdWidth.Use512 ? 32 : SimdWidth.Use256 ? 16 : SimdWidth.Use128 ? 8 : 2;
+            job._channelwise = pass == Pass.BackwardWeight
+                ? ConvChannelwise.AppliesToWeightGradient(g, panelWidth)
+                : ConvChannelwise.Applies(g, inputGradient: pass == Pass.BackwardInput);
+            if (job._channelwise)
+            {
+                // Forward and input gradient: one sample per unit, its channels (= groups) split into chunks when there are
+                // fewer samples than tiles. Weight gradient: chunks of channels, each over the whole batch.
+                job._units = pass == Pass.BackwardWeight ? 1 : batch;
+                job.Chunk(wanted, g.Groups, 1);
+                return job;
+            }
             switch (pass)
             {
                 case Pass.Forward:
-                    job._units = batch * g.Groups;
+                    job.GroupSamples(wanted);
                     job.Chunk(wanted, g.GroupOutChannels, rowsPerChunkUnit);
                     break;
                 case Pass.BackwardInput:
-                    job._units = batch * g.Groups;
+                    job.GroupSamples(wanted);
                     job.Chunk(wanted, g.GroupInChannels, 1);
                     break;
                 default:
-                    job._units = g.Groups;
+                    // Several groups per tile when there are more groups than tiles (depthwise: 64 groups of 9 weights).
+                    job._groupsPerTile = Math.Max(1, g.Groups / wanted);
+                    job._units = (g.Groups + job._groupsPerTile - 1) / job._groupsPerTile;
                     job.Chunk(wanted, g.ReductionLength, rowsPerChunkUnit);
                     break;
             }
             return job;
+        }
+
+        /// <summary>Grid columns a tile of the forward or input-gradient pass should have at least: samples of a small image
+        /// are put side by side until they fill this many (a 7 × 7 output has 56 grid columns, under two panels of 32).</summary>
+        private const int TileColumns = 256;
+
+        /// <summary>Samples per tile (as many as fill <see cref="TileColumns"/>, while there are still
+        /// <paramref name="wanted"/> tiles), and the units: blocks of samples × groups.</summary>
+        private void GroupSamples(int wanted)
+        {
+            int perTile = Math.Clamp((TileColumns + _grid.Columns - 1) / _grid.Columns, 1, _batch);
+            if (wanted > 1)
+                perTile = Math.Min(perTile, Math.Max(1, _batch * _g.Groups / wanted));
+            _samplesPerTile = perTile;
+            _units = (_batch + perTile - 1) / perTile * _g.Groups;
         }
 
         /// <summary>Splits each unit's <paramref name="size"/> rows or channels into chunks (multiples of
@@ -299,44 +337,77 @@ namespace TensorForge.Kernels
             {
                 WorkerPool.Run(this, tiles, _threads, _small);
             }
-            Input = Weight = Bias = Output = Workspace = null;
+            Input = Weight = Bias = Output = Workspace = OriginalWeight = null;
+        }
+
+        /// <summary>Rows [p0, p1) of a group's dWᵀ accumulator (row stride <paramref name="stride"/>) into the weight
+        /// gradient [co, p], overwriting or adding.</summary>
+        private void FinishWeightGradient(int group, int p0, int p1, float* accumulator, int stride)
+        {
+            int depth = _g.ReductionLength, outGroup = _g.GroupOutChannels;
+            float* dw = Weight + (nint)group * outGroup * depth;
+            for (int co = 0; co < outGroup; co++)
+            {
+                float* target = dw + (nint)co * depth;
+                for (int p = p0; p < p1; p++)
+                {
+                    float value = accumulator[(nint)(p - p0) * stride + co];
+                    target[p] = Accumulate ? target[p] + value : value;
+                }
+            }
         }
 
         public override void RunTile(int index)
         {
             int unit = index / _chunks, chunk = index % _chunks;
             ref readonly Conv2DGeometry g = ref _g;
+            if (_channelwise)
+            {
+                int c0 = chunk * _chunkSize, c1 = Math.Min(g.Groups, c0 + _chunkSize);
+                if (_pass == Pass.Forward)
+                {
+                    ConvChannelwise.Forward(g, _grid, Input, Weight, Bias, Output, unit, unit + 1, c0, c1);
+                }
+                else if (_pass == Pass.BackwardInput)
+                {
+                    ConvChannelwise.BackwardInput(g, _grid, Output, OriginalWeight, Input, unit, unit + 1, c0, c1);
+                }
+                else
+                {
+                    int stride = Conv2D.AccumulatorStride(g);
+                    ConvChannelwise.BackwardWeight(g, _grid, Input, Output, Workspace, stride, _batch, c0, c1);
+                    for (int group = c0; group < c1; group++)
+                        FinishWeightGradient(group, 0, g.ReductionLength, Workspace + (nint)group * g.ReductionLength * stride, stride);
+                }
+                return;
+            }
             switch (_pass)
             {
                 case Pass.Forward:
                 {
                     int m0 = chunk * _chunkSize, m1 = Math.Min(g.GroupOutChannels, m0 + _chunkSize);
-                    Conv2DTiles.Forward(g, _grid, Input, Weight, Bias, Output, unit / g.Groups, unit % g.Groups, m0, m1);
+                    int s0 = unit / g.Groups * _samplesPerTile, s1 = Math.Min(_batch, s0 + _samplesPerTile);
+                    Conv2DTiles.Forward(g, _grid, Input, Weight, Bias, Output, s0, s1, unit % g.Groups, m0, m1);
                     break;
                 }
                 case Pass.BackwardInput:
                 {
                     int c0 = chunk * _chunkSize, c1 = Math.Min(g.GroupInChannels, c0 + _chunkSize);
-                    Conv2DTiles.BackwardInput(g, _grid, Output, Weight, Input, unit / g.Groups, unit % g.Groups, c0, c1);
+                    int s0 = unit / g.Groups * _samplesPerTile, s1 = Math.Min(_batch, s0 + _samplesPerTile);
+                    Conv2DTiles.BackwardInput(g, _grid, Output, Weight, Input, s0, s1, unit % g.Groups, c0, c1);
                     break;
                 }
                 default:
                 {
-                    int group = unit, depth = g.ReductionLength, outGroup = g.GroupOutChannels;
+                    int depth = g.ReductionLength;
                     int p0 = chunk * _chunkSize, p1 = Math.Min(depth, p0 + _chunkSize);
                     int stride = Conv2D.AccumulatorStride(g);
-                    float* accumulator = Workspace + ((nint)group * depth + p0) * stride;
-                    Conv2DTiles.BackwardWeight(g, _grid, Input, Output, accumulator, stride, _batch, group, p0, p1);
-                    // This tile's rows of dWᵀ into the weight gradient [co, p].
-                    float* dw = Weight + (nint)group * outGroup * depth;
-                    for (int co = 0; co < outGroup; co++)
+                    int lastGroup = Math.Min(g.Groups, (unit + 1) * _groupsPerTile);
+                    for (int group = unit * _groupsPerTile; group < lastGroup; group++)
                     {
-                        float* target = dw + (nint)co * depth;
-                        for (int p = p0; p < p1; p++)
-                        {
-                            float value = accumulator[(nint)(p - p0) * stride + co];
-                            target[p] = Accumulate ? target[p] + value : value;
-                        }
+                        float* accumulator = Workspace + ((nint)group * depth + p0) * stride;
+                        Conv2DTiles.BackwardWeight(g, _grid, Input, Output, accumulator, stride, _batch, group, p0, p1);
+                        FinishWeightGradient(group, p0, p1, accumulator, stride);
                     }
                     break;
                 }

@@ -34,44 +34,59 @@ namespace TensorForge.Kernels
         // then the grid's garbage columns dropped and the bias added.
 
         public static void Forward(in Conv2DGeometry g, in ConvGrid grid, float* input, float* weight, float* bias, float* output,
-            int sample, int group, int m0, int m1)
+            int s0, int s1, int group, int m0, int m1)
         {
             if (SimdWidth.Use512)
-                Forward<Vector512Math, Vector512<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<Vector512Math, Vector512<float>>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
             else if (SimdWidth.Use256)
-                Forward<Vector256Math, Vector256<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<Vector256Math, Vector256<float>>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
             else if (SimdWidth.Use128)
-                Forward<Vector128Math, Vector128<float>>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<Vector128Math, Vector128<float>>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
             else
-                Forward<ScalarMath, float>(g, grid, input, weight, bias, output, sample, group, m0, m1);
+                Forward<ScalarMath, float>(g, grid, input, weight, bias, output, s0, s1, group, m0, m1);
         }
 
+        /// <summary>Samples [s0, s1) of one group, output channels [m0, m1): the samples' grids side by side form the columns
+        /// of one multiply, so that a small image (7 × 8 = 56 grid columns) still fills whole panels.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Forward<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* weight, float* bias, float* output,
-            int sample, int group, int m0, int m1)
+            int s0, int s1, int group, int m0, int m1)
             where S : ISimdMath<T> where T : struct
         {
             int nr = 2 * S.Count;
             int taps = g.KernelHeight * g.KernelWidth, depth = g.ReductionLength;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
-            int columns = grid.Columns, padded = grid.ColumnsPadded, mc = m1 - m0;
+            int samples = s1 - s0, sampleColumns = grid.Columns, mc = m1 - m0;
+            int columns = samples * sampleColumns, padded = RoundUp(columns, ConvGrid.ColumnAlign);
             int kcBlock = BlockDepth(depth, ForwardDepth);
-            int chunk = Math.Clamp(ForwardPanelFloats / kcBlock / nr * nr, nr, (columns + nr - 1) / nr * nr);
+            int chunk = Math.Clamp(ForwardPanelFloats / kcBlock / nr * nr, nr, RoundUp(columns, nr));
+            long imageStride = grid.Direct ? g.InputSize : RoundUp((long)inGroup * grid.ChannelStride + ConvGrid.ColumnAlign, 16);
 
             var carver = new ScratchCarver(null);
-            ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr);
+            ForwardScratch(ref carver, g, grid, samples, imageStride, mc, padded, kcBlock, chunk, nr);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
-            float* image = ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr, out nint* rowStarts, out float* packed,
-                out float* result, out nint* rows, out int* tapOffsets);
+            float* image = ForwardScratch(ref carver, g, grid, samples, imageStride, mc, padded, kcBlock, chunk, nr, out nint* rowStarts,
+                out float* packed, out float* result, out nint* rows, out int* tapOffsets);
 
-            float* x = input + (nint)sample * g.InputSize + (nint)group * inGroup * g.InHeight * g.InWidth;
+            float* x = input + (nint)s0 * g.InputSize + (nint)group * inGroup * g.InHeight * g.InWidth;
             if (grid.Direct)
+            {
                 image = x;
+            }
             else
-                grid.Build(g, x, inGroup, image);
+            {
+                for (int s = 0; s < samples; s++)
+                {
+                    float* sampleImage = image + s * imageStride;
+                    grid.Build(g, x + (nint)s * g.InputSize, inGroup, sampleImage);
+                    // Whole panels read up to a panel past the last channel's block: keep those floats finite.
+                    ConvRows.Clear(sampleImage + (nint)inGroup * grid.ChannelStride, ConvGrid.ColumnAlign);
+                }
+            }
             grid.TapOffsets(g, tapOffsets);
-            for (int p = 0; p < depth; p++)
-                rowStarts[p] = (nint)(image + (nint)(p / taps) * grid.ChannelStride + tapOffsets[p % taps]);
+            for (int c = 0, p = 0; c < inGroup; c++)
+                for (int t = 0; t < taps; t++, p++)
+                    rowStarts[p] = (nint)(image + (nint)c * grid.ChannelStride + tapOffsets[t]);
 
             for (int jc = 0; jc < columns; jc += chunk)
             {
@@ -80,7 +95,7 @@ namespace TensorForge.Kernels
                 for (int pc = 0; pc < depth; pc += kcBlock)
                 {
                     int kc = Math.Min(kcBlock, depth - pc);
-                    PackRows<S, T>(rowStarts + pc, kc, jc, columns, panels, packed);
+                    PackRows<S, T>(rowStarts + pc, (nint)imageStride, sampleColumns, samples, kc, jc, panels, packed, wholePanels: !grid.Direct);
                     for (int r = 0; r < mc; r++)
                         rows[r] = (nint)(weight + ((nint)(group * outGroup + m0 + r) * depth + pc));
                     ConvGemm.Block<S, T>(rows, mc, packed, (nint)kc * nr, nr, panels, kc, result + jc, padded, add: pc > 0, panelsOuter: false);
@@ -88,68 +103,152 @@ namespace TensorForge.Kernels
             }
 
             // Drop the garbage columns, add the bias.
-            int outHeight = g.OutHeight, outWidth = g.OutWidth, pitch = grid.Pitch;
             for (int r = 0; r < mc; r++)
             {
                 int channel = group * outGroup + m0 + r;
-                float* destination = output + (nint)sample * g.OutputSize + (nint)channel * outHeight * outWidth;
-                float* source = result + (nint)r * padded;
-                float value = bias != null ? bias[channel] : 0f;
-                if (pitch == outWidth)
-                    AddScalar(source, value, destination, outHeight * outWidth, bias != null);
-                else
-                    for (int oy = 0; oy < outHeight; oy++)
-                        AddScalar(source + (nint)oy * pitch, value, destination + (nint)oy * outWidth, outWidth, bias != null);
+                for (int s = 0; s < samples; s++)
+                {
+                    float* destination = output + (nint)(s0 + s) * g.OutputSize + (nint)channel * g.OutHeight * g.OutWidth;
+                    Compact(result + (nint)r * padded + (nint)s * sampleColumns, destination, g.OutHeight, g.OutWidth, grid.Pitch,
+                        bias != null ? bias[channel] : 0f, bias != null);
+                }
             }
         }
 
-        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int mc, int kcBlock, int chunk, int nr)
-            => ForwardScratch(ref carver, g, grid, mc, kcBlock, chunk, nr, out _, out _, out _, out _, out _);
-
-        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int mc, int kcBlock, int chunk, int nr,
-            out nint* rowStarts, out float* packed, out float* result, out nint* rows, out int* tapOffsets)
+        /// <summary>One output plane from the grid: the garbage columns dropped, <paramref name="value"/> added when
+        /// <paramref name="add"/>. Rows are written in order in whole vectors where the overshoot (into the rows after,
+        /// written later) stays inside the plane; nothing outside the plane (another tile's, or past the output) is
+        /// touched.</summary>
+        internal static void Compact(float* source, float* destination, int outHeight, int outWidth, int pitch, float value, bool add)
         {
-            float* image = grid.Direct ? null : carver.Floats((long)g.GroupInChannels * grid.ChannelStride);
+            if (pitch == outWidth)
+            {
+                AddScalar(source, value, destination, outHeight * outWidth, add);
+                return;
+            }
+            int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                float* from = source + (nint)oy * pitch, to = destination + (nint)oy * outWidth;
+                if (oy * outWidth + overshoot <= plane && oy < outHeight - 1)
+                    ConvRows.AddScalarOvershooting(from, value, to, outWidth, add);
+                else if (add)
+                    ConvRows.AddScalar(from, value, to, outWidth);
+                else
+                    ConvRows.Copy(from, to, outWidth);
+            }
+        }
+
+        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int samples, long imageStride,
+            int mc, int padded, int kcBlock, int chunk, int nr)
+            => ForwardScratch(ref carver, g, grid, samples, imageStride, mc, padded, kcBlock, chunk, nr, out _, out _, out _, out _, out _);
+
+        private static float* ForwardScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int samples, long imageStride,
+            int mc, int padded, int kcBlock, int chunk, int nr, out nint* rowStarts, out float* packed, out float* result, out nint* rows, out int* tapOffsets)
+        {
+            float* image = grid.Direct ? null : carver.Floats(samples * imageStride);
             rowStarts = carver.Pointers(g.ReductionLength);
-            packed = carver.Floats((long)kcBlock * chunk);
-            result = carver.Floats((long)mc * grid.ColumnsPadded);
+            // A panel row's last piece may write a panel past the row's end (see PackRows).
+            packed = carver.Floats((long)kcBlock * chunk + nr);
+            result = carver.Floats((long)mc * padded);
             rows = carver.Pointers(mc);
             tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
             return image;
         }
 
-        /// <summary>Packs kc im2col rows (row p starts at rowStarts[p]) × columns [jc, jc + panels·NR) into panels of NR
-        /// columns, kc rows each; columns at or past <paramref name="columns"/> are zero.</summary>
+        /// <summary>One plane of the output gradient onto the grid: rows of outWidth floats at a pitch, the garbage columns
+        /// zero. Rows are copied in order in whole vectors where the overshoot (into the garbage columns and the next row,
+        /// both written after) stays inside the plane being read.</summary>
+        internal static void ToGrid(float* source, float* destination, int outHeight, int outWidth, int pitch)
+        {
+            int plane = outHeight * outWidth, overshoot = (outWidth + 7) & ~7;
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                float* from = source + (nint)oy * outWidth, to = destination + (nint)oy * pitch;
+                if (oy * outWidth + overshoot <= plane && oy < outHeight - 1)
+                    ConvRows.AddScalarOvershooting(from, 0f, to, outWidth, add: false);
+                else
+                    ConvRows.Copy(from, to, outWidth);
+                ConvRows.Clear(to + outWidth, pitch - outWidth);
+            }
+        }
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        private static long RoundUp(long value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        /// <summary>Packs kc im2col rows × columns [jc, jc + panels·NR) of the samples' grids side by side into panels of NR
+        /// columns, kc rows each. Row p of sample s starts at rowStarts[p] + s·sampleStride; sample s holds columns
+        /// [s·sampleColumns, (s + 1)·sampleColumns). A panel may take pieces of several samples. With
+        /// <paramref name="wholePanels"/> (every row may be read a panel past its end) each piece is copied as a whole panel
+        /// row, in order, so that each later piece overwrites the overshoot of the one before (the last piece's overshoot
+        /// lands in the next row, which is packed after it, or in the buffer's extra panel row); columns past the last
+        /// sample then hold whatever followed it, and their results are dropped. Without it (the input itself, read in
+        /// place) pieces are copied exactly and the columns past the last sample are zero.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void PackRows<S, T>(nint* rowStarts, int kc, int jc, int columns, int panels, float* packed)
+        private static void PackRows<S, T>(nint* rowStarts, nint sampleStride, int sampleColumns, int samples, int kc, int jc, int panels,
+            float* packed, bool wholePanels)
             where S : ISimdMath<T> where T : struct
         {
             int w = S.Count, nr = 2 * w;
+            // (source offset, destination offset, length) of each piece of the current panel.
+            nint* pieces = stackalloc nint[3 * 64];
             for (int j = 0; j < panels; j++)
             {
-                int q = jc + j * nr;
-                int valid = Math.Min(nr, columns - q);
+                int column = jc + j * nr;
+                int sample = column / sampleColumns, q = column % sampleColumns;
+                int count = 0, filled = 0;
+                while (filled < nr && sample < samples)
+                {
+                    int length = Math.Min(nr - filled, sampleColumns - q);
+                    pieces[3 * count] = sample * sampleStride + q;
+                    pieces[3 * count + 1] = filled;
+                    pieces[3 * count + 2] = length;
+                    count++;
+                    filled += length;
+                    sample++;
+                    q = 0;
+                }
                 float* panel = packed + (nint)j * kc * nr;
-                if (valid == nr)
+                if (count == 1 && (filled == nr || wholePanels))
+                {
+                    nint offset = pieces[0];
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* source = (float*)rowStarts[p] + offset;
+                        S.Store(S.Load(source), panel + p * nr);
+                        S.Store(S.Load(source + w), panel + p * nr + w);
+                    }
+                }
+                else if (wholePanels)
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        float* source = (float*)rowStarts[p] + q;
-                        S.Store(S.Load(source), panel + p * nr);
-                        S.Store(S.Load(source + w), panel + p * nr + w);
+                        float* row = (float*)rowStarts[p];
+                        for (int i = 0; i < count; i++)
+                        {
+                            float* source = row + pieces[3 * i];
+                            float* destination = panel + p * nr + pieces[3 * i + 1];
+                            S.Store(S.Load(source), destination);
+                            S.Store(S.Load(source + w), destination + w);
+                        }
                     }
                 }
                 else
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        float* source = (float*)rowStarts[p] + q;
+                        float* row = (float*)rowStarts[p];
                         float* destination = panel + p * nr;
-                        int i = 0;
-                        for (; i < valid; i++)
-                            destination[i] = source[i];
-                        for (; i < nr; i++)
-                            destination[i] = 0f;
+                        for (int i = 0; i < count; i++)
+                        {
+                            float* source = row + pieces[3 * i];
+                            nint at = pieces[3 * i + 1], length = pieces[3 * i + 2];
+                            for (nint k = 0; k < length; k++)
+                                destination[at + k] = source[k];
+                        }
+                        for (int k = filled; k < nr; k++)
+                            destination[k] = 0f;
                     }
                 }
             }
@@ -171,54 +270,57 @@ namespace TensorForge.Kernels
         // from), which is then un-padded into the input gradient.
 
         public static void BackwardInput(in Conv2DGeometry g, in ConvGrid grid, float* outputGradient, float* transposedWeight,
-            float* inputGradient, int sample, int group, int c0, int c1)
+            float* inputGradient, int s0, int s1, int group, int c0, int c1)
         {
             if (SimdWidth.Use512)
-                BackwardInput<Vector512Math, Vector512<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<Vector512Math, Vector512<float>>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
             else if (SimdWidth.Use256)
-                BackwardInput<Vector256Math, Vector256<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<Vector256Math, Vector256<float>>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
             else if (SimdWidth.Use128)
-                BackwardInput<Vector128Math, Vector128<float>>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<Vector128Math, Vector128<float>>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
             else
-                BackwardInput<ScalarMath, float>(g, grid, outputGradient, transposedWeight, inputGradient, sample, group, c0, c1);
+                BackwardInput<ScalarMath, float>(g, grid, outputGradient, transposedWeight, inputGradient, s0, s1, group, c0, c1);
         }
 
+        /// <summary>Samples [s0, s1) of one group, input channels [c0, c1); the samples' grids side by side are the columns.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardInput<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* outputGradient, float* transposedWeight,
-            float* inputGradient, int sample, int group, int c0, int c1)
+            float* inputGradient, int s0, int s1, int group, int c0, int c1)
             where S : ISimdMath<T> where T : struct
         {
             int nr = 2 * S.Count;
             int taps = g.KernelHeight * g.KernelWidth, depth = g.ReductionLength;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
-            int columns = grid.Columns, padded = grid.ColumnsPadded, pitch = grid.Pitch;
+            int samples = s1 - s0, sampleColumns = grid.Columns, pitch = grid.Pitch;
+            int columns = samples * sampleColumns, padded = RoundUp(columns, ConvGrid.ColumnAlign);
             int channels = c1 - c0;
+            long imageStride = (long)channels * grid.ChannelStride;
             int kcBlock = BlockDepth(outGroup, BackwardInputDepth);
 
             var carver = new ScratchCarver(null);
-            BackwardInputScratch(ref carver, g, grid, channels);
+            BackwardInputScratch(ref carver, g, grid, padded, samples * imageStride);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
-            float* gradientGrid = BackwardInputScratch(ref carver, g, grid, channels, out float* imageGradient, out float* columnsGradient,
-                out nint* rows, out int* tapOffsets, out int* columnMap);
+            float* gradientGrid = BackwardInputScratch(ref carver, g, grid, padded, samples * imageStride, out float* imageGradient,
+                out float* columnsGradient, out nint* rows, out int* tapOffsets, out int* columnMap);
 
-            // The output gradient on the grid: garbage and padding columns zero.
+            // The output gradient on the grid, samples side by side: garbage and padding columns zero.
             int outHeight = g.OutHeight, outWidth = g.OutWidth;
             for (int co = 0; co < outGroup; co++)
             {
-                float* source = outputGradient + (nint)sample * g.OutputSize + (nint)(group * outGroup + co) * outHeight * outWidth;
                 float* destination = gradientGrid + (nint)co * padded;
-                if (pitch == outWidth)
-                    new ReadOnlySpan<float>(source, columns).CopyTo(new Span<float>(destination, columns));
-                else
-                    for (int oy = 0; oy < outHeight; oy++)
-                    {
-                        new ReadOnlySpan<float>(source + (nint)oy * outWidth, outWidth).CopyTo(new Span<float>(destination + (nint)oy * pitch, outWidth));
-                        new Span<float>(destination + (nint)oy * pitch + outWidth, pitch - outWidth).Clear();
-                    }
-                new Span<float>(destination + columns, padded - columns).Clear();
+                for (int s = 0; s < samples; s++)
+                {
+                    float* source = outputGradient + (nint)(s0 + s) * g.OutputSize + (nint)(group * outGroup + co) * outHeight * outWidth;
+                    float* sampleGrid = destination + (nint)s * sampleColumns;
+                    if (pitch == outWidth)
+                        ConvRows.Copy(source, sampleGrid, sampleColumns);
+                    else
+                        ToGrid(source, sampleGrid, outHeight, outWidth, pitch);
+                }
+                ConvRows.Clear(destination + columns, padded - columns);
             }
 
-            new Span<float>(imageGradient, checked(channels * grid.ChannelStride)).Clear();
+            new Span<float>(imageGradient, checked((int)(samples * imageStride))).Clear();
             grid.TapOffsets(g, tapOffsets);
             int panels = (columns + nr - 1) / nr;
             int end = c1 * taps;
@@ -234,28 +336,36 @@ namespace TensorForge.Kernels
                         add: pc > 0, panelsOuter: true);
                 }
                 // col2im: each row goes back to the run of the image it was read from, rows in order.
+                int channel = pb / taps - c0, tap = pb % taps;
                 for (int r = 0; r < rb; r++)
                 {
-                    int p = pb + r;
-                    float* run = imageGradient + (nint)(p / taps - c0) * grid.ChannelStride + tapOffsets[p % taps];
-                    var target = new Span<float>(run, columns);
-                    TensorPrimitives.Add(target, new ReadOnlySpan<float>(columnsGradient + (nint)r * padded, columns), target);
+                    float* run = imageGradient + (nint)channel * grid.ChannelStride + tapOffsets[tap];
+                    for (int s = 0; s < samples; s++)
+                        ConvRows.Add(run + s * imageStride, columnsGradient + (nint)r * padded + (nint)s * sampleColumns, sampleColumns);
+                    if (++tap == taps)
+                    {
+                        tap = 0;
+                        channel++;
+                    }
                 }
             }
 
-            float* dx = inputGradient + (nint)sample * g.InputSize + (nint)(group * inGroup + c0) * g.InHeight * g.InWidth;
-            grid.Extract(g, imageGradient, channels, dx, columnMap);
+            for (int s = 0; s < samples; s++)
+            {
+                float* dx = inputGradient + (nint)(s0 + s) * g.InputSize + (nint)(group * inGroup + c0) * g.InHeight * g.InWidth;
+                grid.Extract(g, imageGradient + s * imageStride, channels, dx, columnMap);
+            }
         }
 
-        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels)
-            => BackwardInputScratch(ref carver, g, grid, channels, out _, out _, out _, out _, out _);
+        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int padded, long imageFloats)
+            => BackwardInputScratch(ref carver, g, grid, padded, imageFloats, out _, out _, out _, out _, out _);
 
-        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels,
+        private static float* BackwardInputScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int padded, long imageFloats,
             out float* imageGradient, out float* columnsGradient, out nint* rows, out int* tapOffsets, out int* columnMap)
         {
-            float* gradientGrid = carver.Floats((long)g.GroupOutChannels * grid.ColumnsPadded);
-            imageGradient = carver.Floats((long)channels * grid.ChannelStride);
-            columnsGradient = carver.Floats((long)BackwardInputRows * grid.ColumnsPadded);
+            float* gradientGrid = carver.Floats((long)g.GroupOutChannels * padded);
+            imageGradient = carver.Floats(imageFloats);
+            columnsGradient = carver.Floats((long)BackwardInputRows * padded);
             rows = carver.Pointers(BackwardInputRows);
             tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
             columnMap = carver.Ints(g.InWidth);
@@ -288,6 +398,11 @@ namespace TensorForge.Kernels
             int nr = 2 * S.Count;
             int taps = g.KernelHeight * g.KernelWidth;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
+            if (UsesDots(outGroup, nr))
+            {
+                BackwardWeightDots<S, T>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, group, p0, p1);
+                return;
+            }
             int columns = grid.Columns, pitch = grid.Pitch;
             int ci0 = p0 / taps, ci1 = (p1 - 1) / taps + 1, channels = ci1 - ci0, mc = p1 - p0;
             int panels = (outGroup + nr - 1) / nr;
@@ -327,6 +442,142 @@ namespace TensorForge.Kernels
                         accumulator, accumulatorStride, add: s > 0 || q > 0, panelsOuter: false);
                 }
             }
+        }
+
+        /// <summary>Whether the weight gradient takes dot products along the grid rather than panels of output channels: when
+        /// the channels would fill at most a quarter of a panel (LeNet's 1→6, depthwise), most of every FMA would be padding.</summary>
+        internal static bool UsesDots(int outGroup, int nr) => 4 * outGroup <= nr;
+
+        /// <summary>The weight gradient for few output channels: dW[co, p] += Σ_q dY'[co, q] · X[p, q] as dot products of
+        /// two contiguous runs (the output gradient on the grid, garbage columns zero, and the image run of row p), four rows
+        /// × two channels at a time. Each dot sums whole vectors lane by lane in order, then the lanes, then the leftover
+        /// positions one by one, so its bits do not depend on the block it falls in.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardWeightDots<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient,
+            float* accumulator, int accumulatorStride, int batch, int group, int p0, int p1)
+            where S : ISimdMath<T> where T : struct
+        {
+            int taps = g.KernelHeight * g.KernelWidth;
+            int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
+            int columns = grid.Columns, pitch = grid.Pitch, outHeight = g.OutHeight, outWidth = g.OutWidth;
+            int ci0 = p0 / taps, ci1 = (p1 - 1) / taps + 1, channels = ci1 - ci0, mc = p1 - p0;
+
+            var carver = new ScratchCarver(null);
+            DotsScratch(ref carver, g, grid, channels, mc);
+            carver = new ScratchCarver(ConvScratch.Get(carver.Used));
+            float* image = DotsScratch(ref carver, g, grid, channels, mc, out float* gradientGrid, out nint* rowOffsets, out int* tapOffsets);
+            grid.TapOffsets(g, tapOffsets);
+            for (int r = 0; r < mc; r++)
+            {
+                int p = p0 + r;
+                rowOffsets[r] = (nint)(p / taps - ci0) * grid.ChannelStride + tapOffsets[p % taps];
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                float* x = input + (nint)s * g.InputSize + (nint)(group * inGroup + ci0) * g.InHeight * g.InWidth;
+                if (grid.Direct)
+                    image = x;
+                else
+                    grid.Build(g, x, channels, image);
+                float* dy = outputGradient + (nint)s * g.OutputSize + (nint)group * outGroup * outHeight * outWidth;
+                for (int co = 0; co < outGroup; co++)
+                {
+                    float* source = dy + (nint)co * outHeight * outWidth, destination = gradientGrid + (nint)co * columns;
+                    if (pitch == outWidth)
+                        ConvRows.Copy(source, destination, columns);
+                    else
+                        ToGrid(source, destination, outHeight, outWidth, pitch);
+                }
+
+                bool add = s > 0;
+                int r0 = 0;
+                for (; r0 + 4 <= mc; r0 += 4)
+                {
+                    int co = 0;
+                    for (; co + 2 <= outGroup; co += 2)
+                        DotBlock<S, T, Rows4, Rows2>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
+                    if (co < outGroup)
+                        DotBlock<S, T, Rows4, Rows1>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
+                }
+                for (; r0 < mc; r0++)
+                {
+                    int co = 0;
+                    for (; co + 2 <= outGroup; co += 2)
+                        DotBlock<S, T, Rows1, Rows2>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
+                    if (co < outGroup)
+                        DotBlock<S, T, Rows1, Rows1>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
+                }
+            }
+        }
+
+        private static float* DotsScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int mc)
+            => DotsScratch(ref carver, g, grid, channels, mc, out _, out _, out _);
+
+        private static float* DotsScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int mc,
+            out float* gradientGrid, out nint* rowOffsets, out int* tapOffsets)
+        {
+            float* image = grid.Direct ? null : carver.Floats((long)channels * grid.ChannelStride);
+            gradientGrid = carver.Floats((long)g.GroupOutChannels * grid.Columns);
+            rowOffsets = carver.Pointers(mc);
+            tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
+            return image;
+        }
+
+        /// <summary>P image rows × C gradient rows of dot products over <paramref name="length"/> positions, added to (or
+        /// stored in) acc[r·stride + c].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
+            where S : ISimdMath<T> where T : struct where P : struct, IRowCount where C : struct, IRowCount
+        {
+            int w = S.Count;
+            float* x0 = image + rowOffsets[0];
+            float* x1 = P.Count >= 4 ? image + rowOffsets[1] : null;
+            float* x2 = P.Count >= 4 ? image + rowOffsets[2] : null;
+            float* x3 = P.Count >= 4 ? image + rowOffsets[3] : null;
+            float* y0 = gradient, y1 = C.Count >= 2 ? gradient + length : null;
+            T s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero, s30 = S.Zero, s31 = S.Zero;
+            nint q = 0;
+            for (; q + w <= length; q += w)
+            {
+                T a = S.Load(y0 + q);
+                T b = C.Count >= 2 ? S.Load(y1 + q) : S.Zero;
+                T x = S.Load(x0 + q);
+                s00 = S.MultiplyAdd(x, a, s00);
+                if (C.Count >= 2) s01 = S.MultiplyAdd(x, b, s01);
+                if (P.Count >= 4)
+                {
+                    x = S.Load(x1 + q);
+                    s10 = S.MultiplyAdd(x, a, s10);
+                    if (C.Count >= 2) s11 = S.MultiplyAdd(x, b, s11);
+                    x = S.Load(x2 + q);
+                    s20 = S.MultiplyAdd(x, a, s20);
+                    if (C.Count >= 2) s21 = S.MultiplyAdd(x, b, s21);
+                    x = S.Load(x3 + q);
+                    s30 = S.MultiplyAdd(x, a, s30);
+                    if (C.Count >= 2) s31 = S.MultiplyAdd(x, b, s31);
+                }
+            }
+            int tail = (int)q;
+            FinishDot(S.Sum(s00), x0, y0, tail, length, acc, add);
+            if (C.Count >= 2) FinishDot(S.Sum(s01), x0, y1, tail, length, acc + 1, add);
+            if (P.Count >= 4)
+            {
+                FinishDot(S.Sum(s10), x1, y0, tail, length, acc + stride, add);
+                if (C.Count >= 2) FinishDot(S.Sum(s11), x1, y1, tail, length, acc + stride + 1, add);
+                FinishDot(S.Sum(s20), x2, y0, tail, length, acc + 2 * stride, add);
+                if (C.Count >= 2) FinishDot(S.Sum(s21), x2, y1, tail, length, acc + 2 * stride + 1, add);
+                FinishDot(S.Sum(s30), x3, y0, tail, length, acc + 3 * stride, add);
+                if (C.Count >= 2) FinishDot(S.Sum(s31), x3, y1, tail, length, acc + 3 * stride + 1, add);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void FinishDot(float dot, float* x, float* y, int from, int length, float* acc, bool add)
+        {
+            for (int q = from; q < length; q++)
+                dot = MathF.FusedMultiplyAdd(x[q], y[q], dot);
+            *acc = add ? *acc + dot : dot;
         }
 
         private static float* BackwardWeightScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int panelColumns, int mc)

@@ -110,6 +110,10 @@ namespace TensorForge.Kernels
         /// input.</summary>
         public void Build(in Conv2DGeometry g, float* input, int channels, float* image)
         {
+            // Zero everything in one pass (long stores), then copy the input rows where they go: cheaper than clearing the
+            // padding around each row when rows are short (a 7-column phase of a 14-wide input).
+            for (int c = 0; c < channels; c++)
+                new Span<float>(image + (nint)c * ChannelStride, ChannelStride).Clear();
             int sh = g.StrideHeight, sw = g.StrideWidth, width = g.InWidth, height = g.InHeight, pitch = Pitch;
             for (int ky = 0; ky < g.KernelHeight; ky++)
             {
@@ -117,6 +121,30 @@ namespace TensorForge.Kernels
                     continue;
                 int a = Phase(ky, g.DilationHeight, sh);
                 int ia = PhaseIndex(a, g.KernelHeight, g.DilationHeight, sh);
+                // Stored rows t holding input: a + sh·t − padTop ∈ [0, height).
+                int firstRow = Math.Min(DataStart(a, g.PadTop, sh), Rows);
+                int endRow = Math.Max(firstRow, Math.Min(DataEnd(a, g.PadTop, height, sh, firstRow), Rows));
+                if (sw == 2)
+                {
+                    // Each input row once, split into its two column phases: even input columns go to phase padLeft mod 2
+                    // from stored column padLeft div 2, odd ones to the other phase from (padLeft + 1) div 2.
+                    int evenPhase = g.PadLeft % 2, oddPhase = 1 - evenPhase;
+                    int evenStart = g.PadLeft / 2, oddStart = (g.PadLeft + 1) / 2;
+                    bool evenUsed = PhaseUsed(evenPhase, g.KernelWidth, g.DilationWidth, 2), oddUsed = PhaseUsed(oddPhase, g.KernelWidth, g.DilationWidth, 2);
+                    int evenCount = evenUsed ? Math.Clamp(pitch - evenStart, 0, (width + 1) / 2) : 0;
+                    int oddCount = oddUsed ? Math.Clamp(pitch - oddStart, 0, width / 2) : 0;
+                    nint evenBlock = evenUsed ? (nint)(ia * PhasesWide + PhaseIndex(evenPhase, g.KernelWidth, g.DilationWidth, 2)) * BlockSize + evenStart : 0;
+                    nint oddBlock = oddUsed ? (nint)(ia * PhasesWide + PhaseIndex(oddPhase, g.KernelWidth, g.DilationWidth, 2)) * BlockSize + oddStart : 0;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        float* channelImage = image + (nint)c * ChannelStride;
+                        float* source = input + (nint)c * height * width;
+                        for (int t = firstRow; t < endRow; t++)
+                            ConvRows.SplitEvenOdd(source + (nint)(a + sh * t - g.PadTop) * width, width,
+                                channelImage + evenBlock + (nint)t * pitch, evenCount, channelImage + oddBlock + (nint)t * pitch, oddCount);
+                    }
+                    continue;
+                }
                 for (int kx = 0; kx < g.KernelWidth; kx++)
                 {
                     if (!FirstOfPhase(kx, g.DilationWidth, sw))
@@ -124,30 +152,24 @@ namespace TensorForge.Kernels
                     int b = Phase(kx, g.DilationWidth, sw);
                     int ib = PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw);
                     int start = Math.Min(DataStart(b, g.PadLeft, sw), pitch);
-                    int end = Math.Max(start, Math.Min(DataEnd(b, g.PadLeft, width, sw, start), pitch));
-                    // Input column of stored column u: b + sw·u − padLeft.
+                    int count = Math.Max(start, Math.Min(DataEnd(b, g.PadLeft, width, sw, start), pitch)) - start;
+                    if (count == 0)
+                        continue;
+                    // Input column of stored column u: b + sw·u − padLeft; input row of stored row t: a + sh·t − padTop.
                     int firstColumn = b + sw * start - g.PadLeft;
                     for (int c = 0; c < channels; c++)
                     {
-                        float* block = image + (nint)c * ChannelStride + (nint)(ia * PhasesWide + ib) * BlockSize;
-                        float* source = input + (nint)c * height * width;
-                        for (int t = 0; t < Rows; t++)
+                        float* block = image + (nint)c * ChannelStride + (nint)(ia * PhasesWide + ib) * BlockSize + start;
+                        float* source = input + (nint)c * height * width + firstColumn;
+                        for (int t = firstRow; t < endRow; t++)
                         {
                             float* row = block + (nint)t * pitch;
-                            long i = a + (long)sh * t - g.PadTop;
-                            if (i < 0 || i >= height || end == start)
-                            {
-                                new Span<float>(row, pitch).Clear();
-                                continue;
-                            }
-                            new Span<float>(row, start).Clear();
-                            float* from = source + (nint)i * width + firstColumn;
+                            float* from = source + (nint)(a + sh * t - g.PadTop) * width;
                             if (sw == 1)
-                                new ReadOnlySpan<float>(from, end - start).CopyTo(new Span<float>(row + start, end - start));
+                                ConvRows.Copy(from, row, count);
                             else
-                                for (int u = 0; u < end - start; u++)
-                                    row[start + u] = from[(nint)u * sw];
-                            new Span<float>(row + end, pitch - end).Clear();
+                                for (int u = 0; u < count; u++)
+                                    row[u] = from[(nint)u * sw];
                         }
                     }
                 }
@@ -169,6 +191,7 @@ namespace TensorForge.Kernels
                     ? PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw) * BlockSize + u
                     : -1;
             }
+            bool bothPhases = sw == 2 && PhasesWide == 2;
             for (int i = 0; i < height; i++)
             {
                 int ip = i + g.PadTop;
@@ -180,24 +203,42 @@ namespace TensorForge.Kernels
                     float* destination = input + ((nint)c * height + i) * width;
                     if (!stored)
                     {
-                        new Span<float>(destination, width).Clear();
+                        ConvRows.Clear(destination, width);
                         continue;
                     }
                     float* source = image + (nint)c * ChannelStride + rowBase;
                     if (sw == 1)
                     {
-                        // Stored columns are a prefix of the row: u = j + padLeft < Pitch.
+                        // Stored columns are a prefix of the row: u = j + padLeft < Pitch. Rows are written in order, so a
+                        // row may overshoot into the next while that stays inside this channel's plane (the block it reads
+                        // has rows to spare below).
                         int count = Math.Clamp(Pitch - g.PadLeft, 0, width);
-                        new ReadOnlySpan<float>(source + g.PadLeft, count).CopyTo(new Span<float>(destination, count));
-                        new Span<float>(destination + count, width - count).Clear();
-                    }
-                    else
-                    {
-                        for (int j = 0; j < width; j++)
+                        if (count == width && i < height - 1 && i * width + ((width + 7) & ~7) <= height * width)
                         {
-                            int offset = columnMap[j];
-                            destination[j] = offset >= 0 ? source[offset] : 0f;
+                            ConvRows.AddScalarOvershooting(source + g.PadLeft, 0f, destination, width, add: false);
+                            continue;
                         }
+                        ConvRows.Copy(source + g.PadLeft, destination, count);
+                        ConvRows.Clear(destination + count, width - count);
+                        continue;
+                    }
+                    int j = 0;
+                    if (bothPhases)
+                    {
+                        // Stride 2 with both column phases stored: from the first even padded column on, input columns come
+                        // in pairs (phase 0, phase 1) of the same stored column u.
+                        j = g.PadLeft % 2;
+                        int u = (j + g.PadLeft) / 2;
+                        int pairs = Math.Max(0, Math.Min((width - j) / 2, Pitch - u));
+                        ConvRows.Interleave(source + u, source + BlockSize + u, destination + j, pairs);
+                        for (int k = 0; k < j; k++)
+                            destination[k] = columnMap[k] >= 0 ? source[columnMap[k]] : 0f;
+                        j += 2 * pairs;
+                    }
+                    for (; j < width; j++)
+                    {
+                        int offset = columnMap[j];
+                        destination[j] = offset >= 0 ? source[offset] : 0f;
                     }
                 }
             }

@@ -33,39 +33,41 @@ namespace TensorForge.Kernels
         {
             PoolingLoops.Check(g, batch, outputGradient.Length, nameof(outputGradient), g.OutputSize, inputGradient.Length, nameof(inputGradient), g.InputSize);
             inputGradient.Slice(0, batch * g.InputSize).Clear();
-            int planes = batch * g.Channels;
+            float* shares = stackalloc float[Block];
+            fixed (float* dy = outputGradient, dx = inputGradient)
+                BackwardPlanes(dy, dx, batch * g.Channels, g, shares);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardPlanes(float* dy, float* dx, int planes, in Pool2DGeometry g, float* share)
+        {
             int inHeight = g.InHeight, inWidth = g.InWidth, outHeight = g.OutHeight, outWidth = g.OutWidth;
             int kernelHeight = g.KernelHeight, kernelWidth = g.KernelWidth, strideHeight = g.StrideHeight, strideWidth = g.StrideWidth;
             int padHeight = g.PadHeight, padWidth = g.PadWidth;
             float divisor = kernelHeight * kernelWidth;
-            Span<float> shares = stackalloc float[Block];
-            fixed (float* dyStart = outputGradient, dxStart = inputGradient, share = shares)
+            for (int p = 0; p < planes; p++, dx += inHeight * inWidth, dy += outHeight * outWidth)
             {
-                float* dy = dyStart, dx = dxStart;
-                for (int p = 0; p < planes; p++, dx += inHeight * inWidth, dy += outHeight * outWidth)
+                for (int oh = 0; oh < outHeight; oh++)
                 {
-                    for (int oh = 0; oh < outHeight; oh++)
+                    int top = oh * strideHeight - padHeight;
+                    int kh0 = Math.Max(0, -top), kh1 = Math.Min(kernelHeight, inHeight - top);
+                    for (int first = 0; first < outWidth; first += Block)
                     {
-                        int top = oh * strideHeight - padHeight;
-                        int kh0 = Math.Max(0, -top), kh1 = Math.Min(kernelHeight, inHeight - top);
-                        for (int first = 0; first < outWidth; first += Block)
+                        int count = Math.Min(Block, outWidth - first);
+                        TensorPrimitives.Divide(new ReadOnlySpan<float>(dy + oh * outWidth + first, count), divisor, new Span<float>(share, count));
+                        for (int kh = kh0; kh < kh1; kh++)
                         {
-                            int count = Math.Min(Block, outWidth - first);
-                            TensorPrimitives.Divide(new ReadOnlySpan<float>(dy + oh * outWidth + first, count), divisor, shares.Slice(0, count));
-                            for (int kh = kh0; kh < kh1; kh++)
+                            float* row = dx + (long)(top + kh) * inWidth;
+                            // kw descending: an element is covered by column ow with kw = iw + pad − ow·stride, so for each
+                            // element the shares then arrive in ascending ow, the order of PyTorch's loop.
+                            for (int kw = kernelWidth - 1; kw >= 0; kw--)
                             {
-                                float* row = dx + (long)(top + kh) * inWidth;
-                                // kw descending: an element is covered by column ow with kw = iw + pad − ow·stride, so for each
-                                // element the shares then arrive in ascending ow, the order of PyTorch's loop.
-                                for (int kw = kernelWidth - 1; kw >= 0; kw--)
-                                {
-                                    // Columns of this block whose element (ow·stride − pad + kw) lies inside the row.
-                                    int lowest = Math.Max(first, CeilDiv(padWidth - kw, strideWidth));
-                                    int highest = Math.Min(first + count, FloorDiv(inWidth - 1 + padWidth - kw, strideWidth) + 1);
-                                    if (highest <= lowest)
-                                        continue;
-                                    AddShares(row + (lowest * strideWidth - padWidth + kw), share + (lowest - first), highest - lowest, strideWidth);
-                                }
+                                // Columns of this block whose element (ow·stride − pad + kw) lies inside the row.
+                                int lowest = Math.Max(first, CeilDiv(padWidth - kw, strideWidth));
+                                int highest = Math.Min(first + count, FloorDiv(inWidth - 1 + padWidth - kw, strideWidth) + 1);
+                                if (highest <= lowest)
+                                    continue;
+                                AddShares(row + (lowest * strideWidth - padWidth + kw), share + (lowest - first), highest - lowest, strideWidth);
                             }
                         }
                     }
@@ -74,6 +76,7 @@ namespace TensorForge.Kernels
         }
 
         /// <summary>destination[i·stride] += shares[i] for i &lt; count.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void AddShares(float* destination, float* shares, int count, int stride)
         {
             if (stride == 1)
@@ -85,24 +88,26 @@ namespace TensorForge.Kernels
             int done = 0;
             if (stride == 2)
             {
-                // Vectors write one element past their last lane (unchanged), so they stop before the last share.
-                if (SimdWidth.Use512 && count > Vector512<float>.Count)
-                    done = AddStride2<Vector512Math, Vector512<float>, PoolOps512>(destination, shares, count);
-                else if (SimdWidth.Use256 && count > Vector256<float>.Count)
-                    done = AddStride2<Vector256Math, Vector256<float>, PoolOps256>(destination, shares, count);
-                else if (SimdWidth.Use128 && count > Vector128<float>.Count)
-                    done = AddStride2<Vector128Math, Vector128<float>, PoolOps128>(destination, shares, count);
+                // Widest vectors first, then narrower ones for what is left; vectors write one element past their last lane
+                // (unchanged), so each stops while one more share follows it.
+                if (SimdWidth.Use512)
+                    done = AddStride2<Vector512Math, Vector512<float>, PoolOps512>(destination, shares, done, count);
+                if (SimdWidth.Use256)
+                    done = AddStride2<Vector256Math, Vector256<float>, PoolOps256>(destination, shares, done, count);
+                if (SimdWidth.Use128)
+                    done = AddStride2<Vector128Math, Vector128<float>, PoolOps128>(destination, shares, done, count);
             }
             for (int i = done; i < count; i++)
                 destination[(long)i * stride] += shares[i];
         }
 
-        /// <summary>Whole vectors while one more share follows them; returns how many shares were added.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int AddStride2<S, T, P>(float* destination, float* shares, int count)
+        /// <summary>Whole vectors from share <paramref name="i"/> while one more share follows them; returns the first share
+        /// not added.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int AddStride2<S, T, P>(float* destination, float* shares, int i, int count)
             where S : ISimdMath<T> where P : IPoolOps<T> where T : struct
         {
-            int w = S.Count, i = 0;
+            int w = S.Count;
             for (; i + w < count; i += w)
                 P.AddStride2(destination + 2 * i, S.Load(shares + i));
             return i;
