@@ -38,9 +38,7 @@ namespace TensorForge.Benchmarks
 
             bool all = true;
             all &= Compare(table, "LeNet-5", new BenchLeNet5(), Twins.LeNet, batchNorm: false, steps);
-#if TF_BATCHNORM
             all &= Compare(table, "residual + BN", new AgreeResidual(), Twins.Residual, batchNorm: true, steps);
-#endif
 
             table.Note($"Both networks start from the same weights (the twin loads our Save output by state_dict name: the \"loaded\" row) and take the");
             table.Note($"same {steps} batches of {Batch} {DigitBatches.Shared.Source} (samples 0–{steps * Batch - 1}); inference rows use samples 8,000–8,031.");
@@ -56,9 +54,6 @@ namespace TensorForge.Benchmarks
             table.Note("Residual widths are 16 and 32 (multiples of oneDNN's 16-channel block): TorchSharp 0.107's oneDNN (v3.7.1, jit:avx512_core) returns");
             table.Note("wrong conv2d input gradients when the output channels are not a multiple of its block (8 → rel err ~1, 4 → also NaN) — see");
             table.Note("section 9's \"torch rel err\" on LeNet conv1 (1→6), where our kernel matches a double-precision reference to 1e-7.");
-#if !TF_BATCHNORM
-            table.Note("The residual network with BatchNorm was not compared: this build has no BatchNorm kernel (src/Runtime/Kernels/Normalization).");
-#endif
             table.Print();
             return all;
         }

@@ -39,7 +39,6 @@ namespace TensorForge.Benchmarks
             LeNetBreakdown.Run(_options);
         }
 
-#if TF_BATCHNORM
         private static Contestants ResNetContestants => new("small ResNet", () => new BenchResNet(),
             () => new TorchResNet(16, new (long, int, long)[] { (16, 2, 1), (32, 2, 2), (64, 2, 2) }, 10), TorchClassifier.Optimizer.AdamWCosine);
 
@@ -62,7 +61,6 @@ namespace TensorForge.Benchmarks
             }
             Split("11c. Where our small ResNet train step goes (batch 32, one thread)", ResNetContestants.Ours);
         }
-#endif
 
         /// <summary>Our train step and its public pieces, each timed alone, one thread (section 9 has the convolutions).</summary>
         private void Split(string title, Func<IClassifierNetwork> create)

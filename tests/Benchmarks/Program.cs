@@ -58,15 +58,7 @@ namespace TensorForge.Benchmarks
             if (options.Runs("lenet"))
                 cnn.LeNet();
             if (options.Runs("resnet"))
-            {
-#if TF_BATCHNORM
                 cnn.ResNet();
-#else
-                Console.WriteLine();
-                Console.WriteLine("### 11. Small ResNet: not built — this checkout has no BatchNorm kernel (src/Runtime/Kernels/Normalization/BatchNorm.cs).");
-                Report.Check("small ResNet train step batch 32 ≤ 0.8× TorchSharp (not built: no BatchNorm kernel)", null);
-#endif
-            }
             bool agreed = !options.Runs("agree") || AgreeSection.Run(options);
 
             Report.PrintSummary();
