@@ -118,9 +118,11 @@ namespace TensorForge.Benchmarks
             // Diagnosis, outside the verdict: where the float32 results stand against a float64 run of the same twin (PyTorch's
             // own double-precision arithmetic from the same start and batches), and how far PyTorch's float32 result moves when
             // only its summation order changes (two threads instead of one).
-            Trace exact;
-            using (var twin = Twin(twinFactory, start, ScalarType.Float64))
-                exact = RunTwin(twin, batches, held, batchNorm);
+            Trace exact = NativeStderr.Silenced(() =>
+            {
+                using var twin = Twin(twinFactory, start, ScalarType.Float64);
+                return RunTwin(twin, batches, held, batchNorm);
+            });
             Comparison oursExact = Compare(mine.State, exact.State), theirsExact = Compare(theirs.State, exact.State);
             if (!all)
                 table.Note($"{network}: ours vs PyTorch float64 after {steps} steps: max |Δ| {oursExact.MaxAbs:E1} ({(oursExact.Pass ? "within" : "beyond")} 1e-4); " +

@@ -56,8 +56,10 @@ namespace TensorForge.Benchmarks
                 ("conv2 weight gradient", c2.BackwardWeight),
                 ("ReLU + ReLUBackward, 32×6×28×28", () => { Activations.ReLU(a1.Span, a1.Span); Activations.ReLUBackward(a1.Span, g1.Span, g1.Span); }),
                 ("ReLU + ReLUBackward, 32×16×10×10", () => { Activations.ReLU(a2.Span, a2.Span); Activations.ReLUBackward(a2.Span, g2.Span, g2.Span); }),
-                ("pool1 MaxPool2D forward + backward", () => { MaxPool2D.Forward(a1.Span, p1.Span, Batch, pool1); MaxPool2D.Backward(a1.Span, gp1.Span, g1.Span, Batch, pool1); }),
-                ("pool2 MaxPool2D forward + backward", () => { MaxPool2D.Forward(a2.Span, p2.Span, Batch, pool2); MaxPool2D.Backward(a2.Span, gp2.Span, g2.Span, Batch, pool2); }),
+                ("pool1 MaxPool2D forward, 32×6×28×28 → 14×14", () => MaxPool2D.Forward(a1.Span, p1.Span, Batch, pool1)),
+                ("pool1 MaxPool2D backward", () => MaxPool2D.Backward(a1.Span, gp1.Span, g1.Span, Batch, pool1)),
+                ("pool2 MaxPool2D forward, 32×16×10×10 → 5×5", () => MaxPool2D.Forward(a2.Span, p2.Span, Batch, pool2)),
+                ("pool2 MaxPool2D backward", () => MaxPool2D.Backward(a2.Span, gp2.Span, g2.Span, Batch, pool2)),
                 ("fc1–fc3: 9 GEMMs (forward, weight and input gradients)", () =>
                 {
                     Gemm.MultiplyTransposedB(p2.Span, w1.Span, h1.Span, Batch, 400, 120);
