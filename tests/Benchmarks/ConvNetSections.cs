@@ -104,7 +104,7 @@ namespace TensorForge.Benchmarks
                 table.Note(line);
             table.Note("Train step = forward, loss, backward, optimizer step (ours: TrainStep; torch: zero_grad, forward, loss, backward, step in a dispose");
             table.Note("scope). Inference = our Forward against the twin's forward under no_grad in eval mode.");
-            setting.Notes(table);
+            setting.Notes(table, onnxRuntime: false);
             if (!TorchPeer.Available)
                 table.Note("TorchSharp unavailable: " + TorchPeer.UnavailableReason);
         }

@@ -56,12 +56,12 @@ namespace TensorForge.Benchmarks
             => Judged ? Report.AtMost($"{what} ({(AllCores ? $"all cores, {_threads} threads each" : "one thread each")})", ratio, target)
                       : (ratio <= target ? "(met)" : "(not met)");
 
-        public void Notes(Table table)
+        public void Notes(Table table, bool onnxRuntime = true)
         {
             if (AllCores)
             {
                 table.Note($"All cores: Gemm.MaxThreads = {_threads} for ours (multiplies, convolutions and the optimizer pass split over the worker");
-                table.Note($"pool; bit-identical to one thread), torch.set_num_threads({_threads}), ORT intra-op threads {_threads}. Wall clock (Stopwatch) whatever --clock says.");
+                table.Note($"pool; bit-identical to one thread), torch.set_num_threads({_threads}){(onnxRuntime ? $", ORT intra-op threads {_threads}" : "")}. Wall clock (Stopwatch) whatever --clock says.");
                 table.Note($"A {QuietMilliseconds} ms pause precedes each contender's sample, so that no framework's spinning worker threads hold a core then.");
                 if (MachineLoad.Between(_before, MachineLoad.Sample()) is { } usage)
                 {
