@@ -4,20 +4,24 @@ using System.Collections.Generic;
 namespace TensorForge.Benchmarks
 {
     /// <summary>Command line: <c>--quick</c> (fewer repetitions, a smoke run), <c>--only a,b</c> (sections by name) and
-    /// <c>--clock cpu|wall</c> (see <see cref="Clock"/>) and <c>--pause MS</c> (idle before each all-cores MLP sample).
+    /// <c>--clock cpu|wall</c> (see <see cref="Clock"/>), <c>--pause MS</c> (idle before each all-cores sample) and
+    /// <c>--malloc-default</c> (see <see cref="NativeHeap"/>).
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
-        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism" };
+        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism", "conv", "lenet", "resnet", "agree" };
 
         /// <summary>Aliases for groups of sections.</summary>
         private static readonly Dictionary<string, string[]> Groups = new(StringComparer.Ordinal)
         {
             ["mlp"] = new[] { "train", "inference", "alloc", "longrun", "determinism" },
+            ["cnn"] = new[] { "conv", "lenet", "resnet", "agree" },
             ["all"] = Sections,
         };
 
         public bool Quick { get; private set; }
+        /// <summary>Leave glibc's malloc thresholds at their defaults (see <see cref="NativeHeap"/>).</summary>
+        public bool MallocDefault { get; private set; }
         public HashSet<string> Selected { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Repetitions whose median is reported.</summary>
@@ -27,16 +31,19 @@ namespace TensorForge.Benchmarks
         /// <summary>Warm-up per contender before anything is timed (tiering and PGO settle in this time).</summary>
         public double WarmupMilliseconds => Quick ? 150 : 600;
 
-        /// <summary>Pause before each contender's sample in the all-cores MLP tables (4b, 5b), in milliseconds.</summary>
+        /// <summary>Pause before each contender's sample in the all-cores tables (4b, 5b, 10b, 11b), in milliseconds.</summary>
         public int PauseMilliseconds { get; private set; } = 250;
 
         public bool Runs(string section) => Selected.Contains(section);
 
         public const string Usage =
-            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall] [--pause MS]\n" +
-            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism; groups: mlp (train..determinism), all\n" +
-            "gemm re-measures the FMA peak beside every shape, so its fractions of peak do not need the peak section.\n" +
-            "--pause: milliseconds of idle before each contender's sample in the all-cores MLP tables (default 250).";
+            "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall] [--pause MS] [--malloc-default]\n" +
+            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism, conv, lenet, resnet, agree;\n" +
+            "groups: mlp (train..determinism), cnn (conv, lenet, resnet, agree), all\n" +
+            "gemm and conv re-measure the FMA peak beside every shape, so their fractions of peak do not need the peak section.\n" +
+            "agree fails the run (exit code 1) when our networks disagree with PyTorch beyond 1e-4.\n" +
+            "--pause: milliseconds of idle before each contender's sample in the all-cores tables (default 250).\n" +
+            "--malloc-default: keep glibc's malloc thresholds (by default they are raised so that libtorch reuses freed activations).";
 
         public static Options Parse(string[] args)
         {
@@ -71,6 +78,9 @@ namespace TensorForge.Benchmarks
                             throw new ArgumentException("--pause needs a number of milliseconds >= 0");
                         options.PauseMilliseconds = pause;
                         i++;
+                        break;
+                    case "--malloc-default":
+                        options.MallocDefault = true;
                         break;
                     case "--help":
                     case "-h":

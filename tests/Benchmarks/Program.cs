@@ -7,7 +7,9 @@ namespace TensorForge.Benchmarks
 {
     /// <summary>Every performance claim of TensorForge, measured in one process: the core's FMA peak, GEMM against
     /// torch.mm, the MLP's train step against TorchSharp, inference against TorchSharp and ONNX Runtime, allocation,
-    /// long-run throughput and determinism. One thread everywhere unless a table says otherwise.</summary>
+    /// long-run throughput and determinism; the convolution kernels against the peak and TorchSharp's conv2d, LeNet-5 and
+    /// the small ResNet against TorchSharp twins, and their agreement with PyTorch. One thread everywhere unless a table
+    /// says otherwise.</summary>
     internal static class Program
     {
         private static int Main(string[] args)
@@ -25,6 +27,8 @@ namespace TensorForge.Benchmarks
                 return e.Message == "help" ? 0 : 2;
             }
 
+            if (!options.MallocDefault)
+                NativeHeap.KeepFreedBlocks();
             string startLoad = LoadAverage();
             PrintHeader(options);
             KernelThreads.Set(1);
@@ -48,6 +52,15 @@ namespace TensorForge.Benchmarks
             if (options.Runs("determinism"))
                 mlp.Determinism();
 
+            if (options.Runs("conv"))
+                ConvSection.Run(options);
+            var cnn = new ConvNetSections(options);
+            if (options.Runs("lenet"))
+                cnn.LeNet();
+            if (options.Runs("resnet"))
+                cnn.ResNet();
+            bool agreed = !options.Runs("agree") || AgreeSection.Run(options);
+
             Report.PrintSummary();
             Console.WriteLine();
             Console.WriteLine($"Load average at the start: {startLoad}; at the end: {LoadAverage()} ({Environment.ProcessorCount} cores).");
@@ -56,7 +69,9 @@ namespace TensorForge.Benchmarks
                     ? "Times are thread CPU time, so preemption is excluded, but shared caches and clock changes still add noise."
                     : "Wall times include preemption and are unreliable; ratios, taken within the same repetitions, suffer less.") +
                     " Rerun on an idle machine for final figures.");
-            return 0;
+            if (!agreed)
+                Console.WriteLine("FAIL: our networks disagree with PyTorch beyond 1e-4 (section 12); exit code 1.");
+            return agreed ? 0 : 1;
         }
 
         private static void PrintHeader(Options options)
@@ -69,9 +84,10 @@ namespace TensorForge.Benchmarks
                 $"tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out bool pgo) ? pgo.ToString() : "default")}; " +
                 $"debugger {(Debugger.IsAttached ? "attached" : "not attached")}; optimized build: {IsOptimized()}");
             Console.WriteLine($"- our kernels' thread setting: Gemm.MaxThreads (default {KernelThreads.Get()}), pinned to 1 for every one-thread section; " +
-                $"{Environment.ProcessorCount} (all cores) in section 3, tables 4b and 5b and run B of section 8");
-            Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1)); set_num_threads(all cores) in tables 4b and 5b" : "unavailable: " + TorchPeer.UnavailableReason)}");
+                $"{Environment.ProcessorCount} (all cores) in section 3, tables 4b, 5b, 10b and 11b and run B of section 8");
+            Console.WriteLine($"- TorchSharp: {(TorchPeer.Available ? $"{TorchPeer.Version}, 1 thread (set_num_threads(1), set_num_interop_threads(1)); set_num_threads(all cores) in tables 4b, 5b, 10b and 11b" : "unavailable: " + TorchPeer.UnavailableReason)}");
             Console.WriteLine($"- ONNX Runtime: {OrtPeer.Describe}");
+            Console.WriteLine($"- native heap: {NativeHeap.Describe}");
             Console.WriteLine($"- clock: {Clock.Describe}");
             Console.WriteLine($"- load average (1, 5, 15 min): {LoadAverage()}");
             Console.WriteLine($"- sections: {string.Join(", ", Options.Sections.Where(options.Runs))}");

@@ -67,6 +67,9 @@ namespace TensorForge.Benchmarks
 
         public static string AtMost(string what, double value, double target) => Record(what, double.IsNaN(value) ? null : value <= target);
 
+        /// <summary>A pass/fail target (recorded as MET / NOT MET; null when it could not be checked).</summary>
+        public static string Check(string what, bool? passed) => Record(what, passed);
+
         private static string Record(string what, bool? met)
         {
             string verdict = met switch { true => "MET", false => "NOT MET", null => "n/a" };
