@@ -9,7 +9,9 @@ namespace TensorForge.Kernels
     /// (8 rows × 2 vectors of FMAs): each sample's channels are copied once into a zero-padded, stride-split image
     /// (<see cref="ConvGrid"/>) in which every im2col row is a contiguous run, so the forward pass packs panels with plain
     /// vector copies, the weight gradient broadcasts the rows straight from the image, and the input gradient folds its
-    /// rows back with vector adds. Nothing of size channels × kernel × positions is ever written.</para>
+    /// rows back with vector adds (with stride 1 it is instead the forward pass over the output gradient with the kernel
+    /// reversed). Nothing of size channels × kernel × positions is ever written. Layers with one input channel per group
+    /// (depthwise) run direct tap loops instead (<see cref="ConvChannelwise"/>).</para>
     /// <para>Large calls use up to <see cref="Gemm.MaxThreads"/> threads: samples (and, for a small batch, blocks of
     /// channels) for the forward pass and the input gradient; blocks of weight rows, each summing over the whole batch in
     /// order, for the weight gradient. Results are bit-identical whatever the number of threads.</para>
