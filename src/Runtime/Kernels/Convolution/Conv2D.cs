@@ -17,6 +17,9 @@ namespace TensorForge.Kernels
     /// order, for the weight gradient. Results are bit-identical whatever the number of threads.</para>
     /// <para>After the first call on a thread (which sizes that thread's scratch buffer), calls allocate nothing.</para>
     /// <para>Spans may be longer than needed; only the leading elements are used. Outputs must not overlap inputs.</para>
+    /// <para>Non-finite values: the padded grid computes a few columns that are dropped or multiplied by zero, so an
+    /// infinite or NaN input or weight can make more gradient entries NaN than PyTorch would (0·∞ = NaN); finite values
+    /// are unaffected.</para>
     /// </remarks>
     public static unsafe class Conv2D
     {
