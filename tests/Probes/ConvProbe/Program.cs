@@ -12,7 +12,9 @@ static partial class P
 {
     [StructLayout(LayoutKind.Sequential)] struct TS { public long s, ns; }
     [LibraryImport("libc")] private static partial int clock_gettime(int id, out TS t);
-    static double Now() { clock_gettime(3, out TS t); return t.s + t.ns * 1e-9; } // CLOCK_THREAD_CPUTIME_ID
+    /// <summary>CLOCK_THREAD_CPUTIME_ID with one thread; CLOCK_MONOTONIC (wall clock) when THREADS asks for more.</summary>
+    static int s_clock = 3;
+    static double Now() { clock_gettime(s_clock, out TS t); return t.s + t.ns * 1e-9; }
 
     const long ProbeIterations = 100_000;
 
@@ -132,7 +134,9 @@ static partial class P
 
     static void Main(string[] args)
     {
-        Gemm.MaxThreads = 1;
+        Gemm.MaxThreads = int.TryParse(Environment.GetEnvironmentVariable("THREADS"), out int threads) && threads > 1 ? threads : 1;
+        if (Gemm.MaxThreads > 1 || Environment.GetEnvironmentVariable("CLOCK") == "wall")
+            s_clock = 1;
         int reps = int.TryParse(Environment.GetEnvironmentVariable("REPS"), out int rr) ? rr : 11;
         string[] passes = (Environment.GetEnvironmentVariable("PASSES") ?? "f,bi,bw").Split(',');
         var shapes = args.Length == 0 ? Shapes : Shapes.Where(s => args.Any(a => s.Name.StartsWith(a, StringComparison.Ordinal))).ToArray();
@@ -193,7 +197,7 @@ static partial class P
                 peaks.Add(peak);
             }
         peaks.Sort();
-        Console.WriteLine($"peak {peaks[peaks.Count / 2] / 1e9:F1} GFLOP/s ({(Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256")}, median of the probes), one thread, thread CPU time, {reps} reps");
+        Console.WriteLine($"peak {peaks[peaks.Count / 2] / 1e9:F1} GFLOP/s ({(Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256")}, median of the probes), {Gemm.MaxThreads} thread(s), {(s_clock == 3 ? "thread CPU time" : "wall clock (% of one core's peak)")}, {reps} reps");
         Console.WriteLine($"{"shape",-28} {"pass",-4} {"µs/call",10} {"GFLOP/s",8} {"% peak",7}  range");
         for (int i = 0; i < rows.Count; i++)
         {

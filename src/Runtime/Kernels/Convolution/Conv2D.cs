@@ -9,12 +9,17 @@ namespace TensorForge.Kernels
     /// (8 rows × 2 vectors of FMAs): each sample's channels are copied once into a zero-padded, stride-split image
     /// (<see cref="ConvGrid"/>) in which every im2col row is a contiguous run, so the forward pass packs panels with plain
     /// vector copies, the weight gradient broadcasts the rows straight from the image, and the input gradient folds its
-    /// rows back with vector adds. Nothing of size channels × kernel × positions is ever written.</para>
+    /// rows back with vector adds (with stride 1 it is instead the forward pass over the output gradient with the kernel
+    /// reversed). Nothing of size channels × kernel × positions is ever written. Layers with one input channel per group
+    /// (depthwise) run direct tap loops instead (<see cref="ConvChannelwise"/>).</para>
     /// <para>Large calls use up to <see cref="Gemm.MaxThreads"/> threads: samples (and, for a small batch, blocks of
     /// channels) for the forward pass and the input gradient; blocks of weight rows, each summing over the whole batch in
     /// order, for the weight gradient. Results are bit-identical whatever the number of threads.</para>
     /// <para>After the first call on a thread (which sizes that thread's scratch buffer), calls allocate nothing.</para>
     /// <para>Spans may be longer than needed; only the leading elements are used. Outputs must not overlap inputs.</para>
+    /// <para>Non-finite values: the padded grid computes a few columns that are dropped or multiplied by zero, so an
+    /// infinite or NaN input or weight can make more gradient entries NaN than PyTorch would (0·∞ = NaN); finite values
+    /// are unaffected.</para>
     /// </remarks>
     public static unsafe class Conv2D
     {
@@ -83,6 +88,28 @@ namespace TensorForge.Kernels
 
             fixed (float* dy = outputGradient, w = weight, dx = inputGradient, work = workspace)
             {
+                if (FlippedGeometry(g, out Conv2DGeometry flipped))
+                {
+                    // W'[group·in/groups + ci, co, ky, kx] = W[group·out/groups + co, ci, kh − 1 − ky, kw − 1 − kx]: reversing
+                    // both kernel axes reverses the tap index.
+                    int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels, taps = g.KernelHeight * g.KernelWidth;
+                    for (int group = 0; group < g.Groups; group++)
+                        for (int co = 0; co < outGroup; co++)
+                            for (int ci = 0; ci < inGroup; ci++)
+                            {
+                                float* source = w + ((nint)(group * outGroup + co) * inGroup + ci) * taps;
+                                float* destination = work + ((nint)(group * inGroup + ci) * outGroup + co) * taps;
+                                for (int t = 0; t < taps; t++)
+                                    destination[taps - 1 - t] = source[t];
+                            }
+                    var forward = Conv2DJob.For(Conv2DJob.Pass.Forward, flipped, batch);
+                    forward.Input = dy;
+                    forward.Weight = work;
+                    forward.Output = dx;
+                    forward.Execute();
+                    return;
+                }
+
                 var job = Conv2DJob.For(Conv2DJob.Pass.BackwardInput, g, batch);
                 if (!ConvChannelwise.Applies(g, inputGradient: true))
                 {
@@ -149,6 +176,25 @@ namespace TensorForge.Kernels
                 job.Accumulate = accumulate;
                 job.Execute();
             }
+        }
+
+        /// <summary>For stride 1, the input gradient is the forward convolution of the output gradient with the kernel
+        /// reversed along both axes and its channel axes swapped, padded by dilation·(k − 1) − padding on each side: a
+        /// multiply as deep as the forward pass's (out/groups·kh·kw) instead of out/groups, with no folding back of im2col
+        /// rows. Taken when that padding is not negative, and the forward pass has a full register tile of rows (at least
+        /// 8 input channels per group) or is a per-channel loop (depthwise with multiplier 1).</summary>
+        private static bool FlippedGeometry(in Conv2DGeometry g, out Conv2DGeometry flipped)
+        {
+            int spanHeight = g.DilationHeight * (g.KernelHeight - 1), spanWidth = g.DilationWidth * (g.KernelWidth - 1);
+            bool applies = g.StrideHeight == 1 && g.StrideWidth == 1
+                           && g.PadTop <= spanHeight && g.PadBottom <= spanHeight && g.PadLeft <= spanWidth && g.PadRight <= spanWidth
+                           && (g.GroupInChannels >= ConvGemm.MR || (g.GroupInChannels == 1 && g.GroupOutChannels == 1));
+            flipped = applies
+                ? new Conv2DGeometry(g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, g.KernelHeight, g.KernelWidth, 1, 1,
+                    spanHeight - g.PadTop, spanWidth - g.PadLeft, spanHeight - g.PadBottom, spanWidth - g.PadRight,
+                    g.DilationHeight, g.DilationWidth, g.Groups)
+                : default;
+            return applies;
         }
 
         /// <summary>Row stride of the weight-gradient accumulator: output channels per group, padded to whole panels.</summary>

@@ -527,7 +527,7 @@ namespace TensorForge.Kernels
         /// <summary>P image rows × C gradient rows of dot products over <paramref name="length"/> positions, added to (or
         /// stored in) acc[r·stride + c].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
+        private static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
             where S : ISimdMath<T> where T : struct where P : struct, IRowCount where C : struct, IRowCount
         {
             int w = S.Count;

@@ -231,71 +231,169 @@ namespace TensorForge.Kernels
                 BackwardWeight<ScalarMath, float>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, c0, c1);
         }
 
-        /// <summary>Weight-gradient accumulator rows of groups (= input channels) [c0, c1) over all samples: the dot products of
-        /// <see cref="Conv2DTiles"/>' few-channel path, with each sample's image built once for all the tile's channels
-        /// rather than once per channel.</summary>
+        /// <summary>Weight-gradient accumulator rows of groups (= input channels) [c0, c1) over all samples: for every
+        /// (channel, tap, output channel) a dot product of the image run and the output gradient on the grid, kept as a
+        /// vector of partial sums across the whole batch (each sample's image built once for all the tile's channels) and
+        /// summed across its lanes once at the end. The grid rows are zero past the last column, so whole vectors need no
+        /// scalar tail (except when the input is read in place, where the last columns are summed one by one apart).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeight<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient, float* accumulator,
             int accumulatorStride, int batch, int c0, int c1)
             where S : ISimdMath<T> where T : struct
         {
+            int w = S.Count;
             int taps = g.KernelHeight * g.KernelWidth, multiplier = g.GroupOutChannels, channels = c1 - c0;
             int columns = grid.Columns, outHeight = g.OutHeight, outWidth = g.OutWidth, outPlane = outHeight * outWidth;
-            long imageFloats = grid.Direct ? 0 : (long)channels * grid.ChannelStride;
+            int padded = RoundUp(columns, w);
+            int vectorEnd = grid.Direct ? columns - columns % w : padded;
+            long imageFloats = grid.Direct ? 0 : (long)channels * grid.ChannelStride + ConvGrid.ColumnAlign;
+            long dots = (long)channels * taps * multiplier;
 
             var carver = new ScratchCarver(null);
             carver.Floats(imageFloats);
-            carver.Floats((long)multiplier * columns);
+            carver.Floats((long)multiplier * padded);
+            carver.Floats(dots * w);
+            carver.Floats(dots);
             carver.Ints(taps);
-            carver.Pointers(taps);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
             float* image = carver.Floats(imageFloats);
-            float* gradientGrid = carver.Floats((long)multiplier * columns);
+            float* gradientGrid = carver.Floats((long)multiplier * padded);
+            float* partial = carver.Floats(dots * w);
+            float* tail = carver.Floats(dots);
             int* offsets = carver.Ints(taps);
-            nint* rowOffsets = carver.Pointers(taps);
             grid.TapOffsets(g, offsets);
-            for (int t = 0; t < taps; t++)
-                rowOffsets[t] = offsets[t];
+            new Span<float>(partial, checked((int)(dots * w))).Clear();
+            new Span<float>(tail, checked((int)dots)).Clear();
 
             for (int s = 0; s < batch; s++)
             {
                 float* x = input + (nint)s * g.InputSize + (nint)c0 * g.InHeight * g.InWidth;
                 if (grid.Direct)
+                {
                     image = x;
+                }
                 else
+                {
                     grid.Build(g, x, channels, image);
-                bool add = s > 0;
+                    ConvRows.Clear(image + (nint)channels * grid.ChannelStride, ConvGrid.ColumnAlign);
+                }
                 for (int c = 0; c < channels; c++)
                 {
                     int first = (c0 + c) * multiplier;
                     for (int j = 0; j < multiplier; j++)
                     {
                         float* dy = outputGradient + (nint)s * g.OutputSize + (nint)(first + j) * outPlane;
+                        float* row = gradientGrid + (nint)j * padded;
                         if (grid.Pitch == outWidth)
-                            ConvRows.Copy(dy, gradientGrid + (nint)j * columns, columns);
+                            ConvRows.Copy(dy, row, columns);
                         else
-                            Conv2DTiles.ToGrid(dy, gradientGrid + (nint)j * columns, outHeight, outWidth, grid.Pitch);
+                            Conv2DTiles.ToGrid(dy, row, outHeight, outWidth, grid.Pitch);
+                        ConvRows.Clear(row + columns, padded - columns);
                     }
                     float* channelImage = image + (nint)c * grid.ChannelStride;
-                    float* acc = accumulator + (nint)(c0 + c) * taps * accumulatorStride;
+                    float* channelPartial = partial + (nint)c * taps * multiplier * w;
                     int t0 = 0;
                     for (; t0 + 4 <= taps; t0 += 4)
-                        DotRow<S, T, Rows4>(channelImage, rowOffsets + t0, gradientGrid, columns, multiplier, acc + (nint)t0 * accumulatorStride, accumulatorStride, add);
+                        PartialTaps<S, T, Rows4>(channelImage, offsets + t0, gradientGrid, padded, multiplier, vectorEnd, channelPartial + (nint)t0 * multiplier * w);
                     for (; t0 < taps; t0++)
-                        DotRow<S, T, Rows1>(channelImage, rowOffsets + t0, gradientGrid, columns, multiplier, acc + (nint)t0 * accumulatorStride, accumulatorStride, add);
+                        PartialTaps<S, T, Rows1>(channelImage, offsets + t0, gradientGrid, padded, multiplier, vectorEnd, channelPartial + (nint)t0 * multiplier * w);
+                    if (vectorEnd < columns)
+                    {
+                        for (int t = 0; t < taps; t++)
+                            for (int j = 0; j < multiplier; j++)
+                            {
+                                float* run = channelImage + offsets[t], row = gradientGrid + (nint)j * padded;
+                                nint dot = ((nint)c * taps + t) * multiplier + j;
+                                float rest = tail[dot];
+                                for (int q = vectorEnd; q < columns; q++)
+                                    rest = MathF.FusedMultiplyAdd(run[q], row[q], rest);
+                                tail[dot] = rest;
+                            }
+                    }
                 }
             }
+
+            for (int c = 0; c < channels; c++)
+                for (int t = 0; t < taps; t++)
+                    for (int j = 0; j < multiplier; j++)
+                    {
+                        nint dot = ((nint)c * taps + t) * multiplier + j;
+                        accumulator[((nint)(c0 + c) * taps + t) * accumulatorStride + j] = S.Sum(S.Load(partial + dot * w)) + tail[dot];
+                    }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void DotRow<S, T, P>(float* image, nint* rowOffsets, float* gradientGrid, int columns, int multiplier, float* acc, nint stride, bool add)
+        /// <summary>P taps × every output channel of one channel, one sample: partial[(t·multiplier + j)·w ..] += the lane-wise
+        /// products of the image run of tap t and grid row j over [0, vectorEnd), output channels two at a time so that
+        /// each loaded image vector feeds several FMAs. Each partial vector sums its lanes' products in order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void PartialTaps<S, T, P>(float* image, int* offsets, float* grid, nint gridStride, int multiplier, int vectorEnd, float* partial)
             where S : ISimdMath<T> where T : struct where P : struct, IRowCount
         {
+            int w = S.Count;
+            float* x0 = image + offsets[0];
+            float* x1 = P.Count >= 4 ? image + offsets[1] : null;
+            float* x2 = P.Count >= 4 ? image + offsets[2] : null;
+            float* x3 = P.Count >= 4 ? image + offsets[3] : null;
+            nint tapStride = (nint)multiplier * w;
             int j = 0;
             for (; j + 2 <= multiplier; j += 2)
-                Conv2DTiles.DotBlock<S, T, P, Rows2>(image, rowOffsets, gradientGrid + (nint)j * columns, columns, acc + j, stride, add);
+            {
+                float* y0 = grid + (nint)j * gridStride, y1 = y0 + gridStride;
+                float* p = partial + (nint)j * w;
+                T s00 = S.Load(p), s01 = S.Load(p + w);
+                T s10 = P.Count >= 4 ? S.Load(p + tapStride) : S.Zero, s11 = P.Count >= 4 ? S.Load(p + tapStride + w) : S.Zero;
+                T s20 = P.Count >= 4 ? S.Load(p + 2 * tapStride) : S.Zero, s21 = P.Count >= 4 ? S.Load(p + 2 * tapStride + w) : S.Zero;
+                T s30 = P.Count >= 4 ? S.Load(p + 3 * tapStride) : S.Zero, s31 = P.Count >= 4 ? S.Load(p + 3 * tapStride + w) : S.Zero;
+                for (nint q = 0; q < vectorEnd; q += w)
+                {
+                    T a = S.Load(y0 + q), b = S.Load(y1 + q);
+                    T x = S.Load(x0 + q);
+                    s00 = S.MultiplyAdd(x, a, s00); s01 = S.MultiplyAdd(x, b, s01);
+                    if (P.Count >= 4)
+                    {
+                        x = S.Load(x1 + q);
+                        s10 = S.MultiplyAdd(x, a, s10); s11 = S.MultiplyAdd(x, b, s11);
+                        x = S.Load(x2 + q);
+                        s20 = S.MultiplyAdd(x, a, s20); s21 = S.MultiplyAdd(x, b, s21);
+                        x = S.Load(x3 + q);
+                        s30 = S.MultiplyAdd(x, a, s30); s31 = S.MultiplyAdd(x, b, s31);
+                    }
+                }
+                S.Store(s00, p); S.Store(s01, p + w);
+                if (P.Count >= 4)
+                {
+                    S.Store(s10, p + tapStride); S.Store(s11, p + tapStride + w);
+                    S.Store(s20, p + 2 * tapStride); S.Store(s21, p + 2 * tapStride + w);
+                    S.Store(s30, p + 3 * tapStride); S.Store(s31, p + 3 * tapStride + w);
+                }
+            }
             if (j < multiplier)
-                Conv2DTiles.DotBlock<S, T, P, Rows1>(image, rowOffsets, gradientGrid + (nint)j * columns, columns, acc + j, stride, add);
+            {
+                float* y0 = grid + (nint)j * gridStride;
+                float* p = partial + (nint)j * w;
+                T s0 = S.Load(p);
+                T s1 = P.Count >= 4 ? S.Load(p + tapStride) : S.Zero;
+                T s2 = P.Count >= 4 ? S.Load(p + 2 * tapStride) : S.Zero;
+                T s3 = P.Count >= 4 ? S.Load(p + 3 * tapStride) : S.Zero;
+                for (nint q = 0; q < vectorEnd; q += w)
+                {
+                    T a = S.Load(y0 + q);
+                    s0 = S.MultiplyAdd(S.Load(x0 + q), a, s0);
+                    if (P.Count >= 4)
+                    {
+                        s1 = S.MultiplyAdd(S.Load(x1 + q), a, s1);
+                        s2 = S.MultiplyAdd(S.Load(x2 + q), a, s2);
+                        s3 = S.MultiplyAdd(S.Load(x3 + q), a, s3);
+                    }
+                }
+                S.Store(s0, p);
+                if (P.Count >= 4)
+                {
+                    S.Store(s1, p + tapStride);
+                    S.Store(s2, p + 2 * tapStride);
+                    S.Store(s3, p + 3 * tapStride);
+                }
+            }
         }
 
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -191,7 +191,13 @@ namespace TensorForge.Kernels
                     ? PhaseIndex(b, g.KernelWidth, g.DilationWidth, sw) * BlockSize + u
                     : -1;
             }
-            bool bothPhases = sw == 2 && PhasesWide == 2;
+            // Stride 2: input columns come in pairs (phase 0, phase 1) of one stored column; with only phase 0 stored
+            // (a 1×1 kernel), phase 1 is a row of zeros.
+            bool pairs2 = sw == 2 && Pitch <= 1024;
+            float* zeros = stackalloc float[pairs2 && PhasesWide == 1 ? Pitch : 0];
+            if (pairs2 && PhasesWide == 1)
+                new Span<float>(zeros, Pitch).Clear();
+            nint oddPhase = PhasesWide == 2 ? BlockSize : 0;
             for (int i = 0; i < height; i++)
             {
                 int ip = i + g.PadTop;
@@ -223,14 +229,13 @@ namespace TensorForge.Kernels
                         continue;
                     }
                     int j = 0;
-                    if (bothPhases)
+                    if (pairs2)
                     {
-                        // Stride 2 with both column phases stored: from the first even padded column on, input columns come
-                        // in pairs (phase 0, phase 1) of the same stored column u.
+                        // From the first even padded column on, input columns come in pairs of the same stored column u.
                         j = g.PadLeft % 2;
                         int u = (j + g.PadLeft) / 2;
                         int pairs = Math.Max(0, Math.Min((width - j) / 2, Pitch - u));
-                        ConvRows.Interleave(source + u, source + BlockSize + u, destination + j, pairs);
+                        ConvRows.Interleave(source + u, PhasesWide == 2 ? source + oddPhase + u : zeros + u, destination + j, pairs);
                         for (int k = 0; k < j; k++)
                             destination[k] = columnMap[k] >= 0 ? source[columnMap[k]] : 0f;
                         j += 2 * pairs;

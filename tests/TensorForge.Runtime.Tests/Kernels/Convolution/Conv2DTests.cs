@@ -48,6 +48,9 @@ public class Conv2DTests
         new("1x1 depthwise (input read in place)", 4, 5, 7, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 4, 2),
         new("depthwise x3 stride 2 dilation 2", 2, 11, 10, 6, 3, 3, 2, 2, 2, 1, 2, 1, 2, 2, 2, 2),
         new("one channel in, one out", 1, 9, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3),
+        new("16 channels even kernel dilation 2 asymmetric", 16, 9, 8, 8, 4, 3, 1, 1, 2, 1, 3, 2, 2, 1, 1, 2),
+        new("16 channels groups 2", 16, 6, 7, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2),
+        new("8 channels padding beyond the kernel", 8, 5, 5, 4, 3, 3, 1, 1, 3, 0, 1, 2, 1, 1, 1, 2),
         new("single pixel", 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 3),
         new("large padding", 2, 3, 3, 2, 3, 3, 1, 1, 4, 3, 2, 5, 1, 1, 1, 2),
     ];
