@@ -126,7 +126,7 @@ namespace TensorForge.Generator.Shapes
                 }
                 if (attribute.Kind == "TransformerEncoderLayer")
                 {
-                    previous = ExpandTransformer(attribute, name, input, chain, ref valid);
+                    previous = ExpandTransformer(attribute, name, input, chain, checkFullNames && !nameReported, ref valid);
                     continue;
                 }
 
@@ -183,7 +183,7 @@ namespace TensorForge.Generator.Shapes
         /// <summary>[TransformerEncoderLayer] is nn.TransformerEncoderLayer written out as its submodules (self_attn, dropout1,
         /// norm1, linear1, dropout, linear2, dropout2, norm2) and the two residual Adds, in PyTorch's order for post-norm or
         /// pre-norm; dropouts of probability 0 are left out.</summary>
-        private string ExpandTransformer(AttributeDeclaration attribute, string name, string input, List<string> chain, ref bool valid)
+        private string ExpandTransformer(AttributeDeclaration attribute, string name, string input, List<string> chain, bool checkFullNames, ref bool valid)
         {
             int heads = attribute.GetInt("heads", 0);
             int feedForward = attribute.GetInt("FeedForward", 2048);
@@ -221,7 +221,7 @@ namespace TensorForge.Generator.Shapes
             if (!normFirst) layers.Add(Norm("norm2"));
 
             var site = new UseSite(at, 0, 0, "TransformerEncoderLayer");
-            string output = ExpandScope(layers, name + ".", input, $"TransformerEncoderLayer '{name}'", topLevel: false, site, chain, ref valid);
+            string output = ExpandScope(layers, name + ".", input, $"TransformerEncoderLayer '{name}'", topLevel: false, site, chain, checkFullNames, ref valid);
             _entries.Add(new LayerEntry(EntryKind.Alias, attribute, name, output));
             return name;
         }

@@ -34,6 +34,15 @@ internal static class DeclarationGenerator
             ["BatchNorm"] = BatchNorm,
             ["Add"] = wild => Merge("Add", wild),
             ["Concat"] = wild => Merge("Concat", wild),
+            ["Embedding"] = Embedding,
+            ["Rnn"] = wild => Recurrent("Rnn", wild),
+            ["Lstm"] = wild => Recurrent("Lstm", wild),
+            ["Gru"] = wild => Recurrent("Gru", wild),
+            ["LastStep"] = wild => Plain("LastStep", wild),
+            ["MeanOverTime"] = wild => Plain("MeanOverTime", wild),
+            ["LayerNorm"] = LayerNorm,
+            ["PositionalEncoding"] = PositionalEncoding,
+            ["MultiHeadAttention"] = MultiHeadAttention,
         };
 
     /// <summary>Percent of declarations built layer by layer from the shapes (<see cref="GraphNetworkBuilder"/>: image networks,
@@ -139,6 +148,50 @@ internal static class DeclarationGenerator
         from reads in FromArgument(wild)
         let unitsText = named == 0 ? "units: " + FuzzDeclaration.Int(units) : FuzzDeclaration.Int(units)
         select new FuzzAttribute("Dense" + Arguments(unitsText, activation, bias, NameArgument(name), reads), Elements: Math.Max(units, 0));
+
+    // ---- sequence layers: on the random path they are mostly misplaced (TF1013–TF1015, TF1017 and TF0006 errors); the
+    // end-to-end tests run valid sequence networks.
+
+    private static Gen<FuzzAttribute> Embedding(bool wild) =>
+        from vocabulary in Size(wild)
+        from dimension in Size(wild)
+        from name in Name(wild)
+        select new FuzzAttribute("Embedding" + Arguments(FuzzDeclaration.Int(vocabulary), FuzzDeclaration.Int(dimension), NameArgument(name)),
+            Elements: Math.Max((long)vocabulary * Math.Max(dimension, 0), 0));
+
+    private static Gen<FuzzAttribute> Recurrent(string kind, bool wild) =>
+        from hidden in Size(wild)
+        from layers in Optional(wild, new int?[] { null, null, 1, 2 }, 0, -1, 3)
+        from bidirectional in Gen.OneOf("", "", "Bidirectional = true", "Bidirectional = false")
+        from sequences in Gen.OneOf("", "", "ReturnSequences = false", "ReturnSequences = true")
+        from bias in Gen.OneOf("", "", "Bias = false")
+        from nonlinearity in kind == "Rnn" ? Gen.OneOf("", "", "Nonlinearity = Activation.ReLU", "Nonlinearity = Activation.Tanh",
+            wild ? "Nonlinearity = Activation.Sigmoid" : "", wild ? "Nonlinearity = (Activation)9" : "") : Gen.Const("")
+        from name in Name(wild)
+        from reads in FromArgument(wild)
+        select new FuzzAttribute(kind + Arguments(FuzzDeclaration.Int(hidden), layers is int l ? "NumLayers = " + FuzzDeclaration.Int(l) : "",
+            bidirectional, sequences, bias, nonlinearity, NameArgument(name), reads), Elements: Math.Max(hidden, 0) * 8L);
+
+    private static Gen<FuzzAttribute> LayerNorm(bool wild) =>
+        from epsilon in FloatOf(wild, 1e-5f, 1e-3f)
+        from hasEpsilon in Gen.Bool
+        from affine in Gen.OneOf("", "Affine = false", "Affine = true")
+        from name in Name(wild)
+        select new FuzzAttribute("LayerNorm" + Arguments(hasEpsilon ? "Epsilon = " + FuzzDeclaration.Float(epsilon) : "", affine, NameArgument(name)));
+
+    private static Gen<FuzzAttribute> PositionalEncoding(bool wild) =>
+        from dimension in Size(wild)
+        from name in Name(wild)
+        select new FuzzAttribute("PositionalEncoding" + Arguments(FuzzDeclaration.Int(dimension), NameArgument(name)));
+
+    private static Gen<FuzzAttribute> MultiHeadAttention(bool wild) =>
+        from heads in wild ? WildSize : Gen.Int[1, 4]
+        from causal in Gen.OneOf("", "Causal = true", "Causal = false")
+        from dropout in FloatOf(wild, 0f, 0.1f)
+        from hasDropout in Gen.Bool
+        from name in Name(wild)
+        select new FuzzAttribute("MultiHeadAttention" + Arguments(FuzzDeclaration.Int(heads), causal,
+            hasDropout ? "Dropout = " + FuzzDeclaration.Float(dropout) : "", NameArgument(name)));
 
     private static Gen<FuzzAttribute> Plain(string kind, bool wild) =>
         from name in Name(wild)

@@ -353,7 +353,9 @@ internal sealed class FuzzRunner
 
         var random = new Random(StableHash(c.Seed));
         int batch = random.Next(1, maxBatch + 1);
-        float[] input = RandomInput(random, batch * inputSize);
+        // A token network (an Embedding reads the input) takes whole token ids below its Vocabulary.
+        int vocabulary = type.GetField("Vocabulary") is { } field ? Convert.ToInt32(field.GetValue(null), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        float[] input = RandomInput(random, batch * inputSize, vocabulary);
         var output = new float[batch * outputSize];
         output.AsSpan().Fill(float.NaN); // every element must be written
         network.Forward(input, output);
@@ -366,14 +368,14 @@ internal sealed class FuzzRunner
         if (bad >= 0) { problem = $"Forward with batch {batch} returned {output[bad]} at output[{bad}] of {output.Length}"; return FuzzOutcome.Valid; }
         bool finiteGradients = declaration.BackwardGain <= FiniteGainLimit;
         if (!finiteGradients) Interlocked.Increment(ref _unbounded);
-        problem = SaveLoadAndTrain(type, network, input, output, batch, cost, inputSize, outputSize, finiteGradients, random);
+        problem = SaveLoadAndTrain(type, network, input, output, batch, cost, inputSize, outputSize, finiteGradients, random, vocabulary);
         return FuzzOutcome.Valid;
     }
 
-    private static float[] RandomInput(Random random, long length)
+    private static float[] RandomInput(Random random, long length, int vocabulary)
     {
         var input = new float[length];
-        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int i = 0; i < input.Length; i++) input[i] = vocabulary > 0 ? random.Next(vocabulary) : (float)(random.NextDouble() * 2 - 1);
         return input;
     }
 
@@ -387,7 +389,7 @@ internal sealed class FuzzRunner
     /// returns a finite loss, and after training a saved and loaded twin computes the same outputs (buffers such as batch-norm
     /// running statistics included). Returns the first problem, or null.</summary>
     private string? SaveLoadAndTrain(Type type, INetwork network, float[] input, float[] output, int batch, SummaryCost cost,
-        long inputSize, long outputSize, bool finiteGradients, Random random)
+        long inputSize, long outputSize, bool finiteGradients, Random random, int vocabulary)
     {
         int minimumTrainingBatch = cost.MinimumTrainingBatch;
         string? twinProblem = CompareTwin(type, network, input, output, "");
@@ -406,7 +408,7 @@ internal sealed class FuzzRunner
             {
             }
             batch = minimumTrainingBatch;
-            input = RandomInput(random, batch * inputSize);
+            input = RandomInput(random, batch * inputSize, vocabulary);
             output = new float[batch * outputSize];
         }
 
@@ -416,7 +418,8 @@ internal sealed class FuzzRunner
         if (bad >= 0) return $"ForwardTrain with batch {batch} returned {trainOutput[bad]} at output[{bad}]";
         var outputGradient = new float[output.Length];
         for (int i = 0; i < outputGradient.Length; i++) outputGradient[i] = (float)(random.NextDouble() * 2 - 1);
-        var inputGradient = new float[input.Length];
+        // Token ids have no gradient: a token network's Backward takes an empty input gradient.
+        var inputGradient = vocabulary > 0 ? Array.Empty<float>() : new float[input.Length];
         trainable.ZeroGradients();
         trainable.Backward(outputGradient, inputGradient);
         if (finiteGradients)
@@ -498,7 +501,7 @@ internal sealed class FuzzRunner
             string? problem = Compare($"Parameters[{j}]", copy, j, gradients[j], v => { copy[j] = v; network.Parameters[j] = v; return v; });
             if (problem is not null) return problem;
         }
-        for (int k = 0; k < 3 && input.Length > 0; k++)
+        for (int k = 0; k < 3 && inputGradient.Length > 0; k++)
         {
             int j = random.Next(input.Length);
             string? problem = Compare($"input[{j}]", input, j, inputGradient[j], v => input[j] = v);
