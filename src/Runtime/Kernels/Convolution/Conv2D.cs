@@ -316,7 +316,7 @@ namespace TensorForge.Kernels
             job._groupsPerTile = 1;
             int panelWidth = SimdWidth.Use512 ? 32 : SimdWidth.Use256 ? 16 : SimdWidth.Use128 ? 8 : 2;
             job._channelwise = pass == Pass.BackwardWeight
-                ? ConvChannelwise.AppliesToWeightGradient(g, panelWidth)
+                ? ConvChannelwise.AppliesToWeightGradient(g, panelWidth, batch)
                 : ConvChannelwise.Applies(g, inputGradient: pass == Pass.BackwardInput);
             if (job._channelwise)
             {

@@ -398,7 +398,7 @@ namespace TensorForge.Kernels
             int nr = 2 * S.Count;
             int taps = g.KernelHeight * g.KernelWidth;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
-            if (UsesDots(outGroup, nr))
+            if (UsesDots(outGroup, nr, batch))
             {
                 BackwardWeightDots<S, T>(g, grid, input, outputGradient, accumulator, accumulatorStride, batch, group, p0, p1);
                 return;
@@ -445,139 +445,102 @@ namespace TensorForge.Kernels
         }
 
         /// <summary>Whether the weight gradient takes dot products along the grid rather than panels of output channels: when
-        /// the channels would fill at most a quarter of a panel (LeNet's 1→6, depthwise), most of every FMA would be padding.</summary>
-        internal static bool UsesDots(int outGroup, int nr) => 4 * outGroup <= nr;
+        /// the channels would fill at most a quarter of a panel (LeNet's 1→6, depthwise), or half of one (16-channel ResNet
+        /// layers) with a batch long enough to pay for clearing and summing the dot products' vectors of partial sums, most of
+        /// every FMA would be padding.</summary>
+        internal static bool UsesDots(int outGroup, int nr, int batch) => 4 * outGroup <= nr || (2 * outGroup <= nr && batch >= 4);
 
-        /// <summary>The weight gradient for few output channels: dW[co, p] += Σ_q dY'[co, q] · X[p, q] as dot products of
-        /// two contiguous runs (the output gradient on the grid, garbage columns zero, and the image run of row p), four rows
-        /// × two channels at a time. Each dot sums whole vectors lane by lane in order, then the lanes, then the leftover
-        /// positions one by one, so its bits do not depend on the block it falls in.</summary>
+        /// <summary>The weight gradient for few output channels: dW[co, p] = Σ_samples Σ_q dY'[co, q] · X[p, q] as dot products
+        /// of two contiguous runs (the output gradient on the grid, garbage columns zero, and the image run of row p), four
+        /// rows × two channels per step, each kept as a vector of partial sums across the whole batch and summed across its
+        /// lanes once at the end (see <see cref="ConvChannelwise.PartialRows{S, T, P}"/>). The bits depend only on the
+        /// geometry, never on the block a dot product falls in.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightDots<S, T>(in Conv2DGeometry g, in ConvGrid grid, float* input, float* outputGradient,
             float* accumulator, int accumulatorStride, int batch, int group, int p0, int p1)
             where S : ISimdMath<T> where T : struct
         {
+            int w = S.Count;
             int taps = g.KernelHeight * g.KernelWidth;
             int inGroup = g.GroupInChannels, outGroup = g.GroupOutChannels;
             int columns = grid.Columns, pitch = grid.Pitch, outHeight = g.OutHeight, outWidth = g.OutWidth;
             int ci0 = p0 / taps, ci1 = (p1 - 1) / taps + 1, channels = ci1 - ci0, mc = p1 - p0;
+            int padded = RoundUp(columns, w);
+            int vectorEnd = grid.Direct ? columns - columns % w : padded;
+            long imageFloats = grid.Direct ? 0 : (long)channels * grid.ChannelStride + ConvGrid.ColumnAlign;
+            long dots = (long)mc * outGroup;
 
             var carver = new ScratchCarver(null);
-            DotsScratch(ref carver, g, grid, channels, mc);
+            carver.Floats(imageFloats);
+            carver.Floats((long)outGroup * padded);
+            carver.Pointers(mc);
+            carver.Ints(taps);
+            carver.Floats(dots * w);
+            carver.Floats(dots);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
-            float* image = DotsScratch(ref carver, g, grid, channels, mc, out float* gradientGrid, out nint* rowOffsets, out int* tapOffsets);
+            float* image = carver.Floats(imageFloats);
+            float* gradientGrid = carver.Floats((long)outGroup * padded);
+            nint* rowOffsets = carver.Pointers(mc);
+            int* tapOffsets = carver.Ints(taps);
+            float* partial = carver.Floats(dots * w);
+            float* tail = carver.Floats(dots);
             grid.TapOffsets(g, tapOffsets);
             for (int r = 0; r < mc; r++)
             {
                 int p = p0 + r;
                 rowOffsets[r] = (nint)(p / taps - ci0) * grid.ChannelStride + tapOffsets[p % taps];
             }
+            new Span<float>(partial, checked((int)(dots * w))).Clear();
+            new Span<float>(tail, checked((int)dots)).Clear();
 
             for (int s = 0; s < batch; s++)
             {
                 float* x = input + (nint)s * g.InputSize + (nint)(group * inGroup + ci0) * g.InHeight * g.InWidth;
                 if (grid.Direct)
+                {
                     image = x;
+                }
                 else
+                {
                     grid.Build(g, x, channels, image);
+                    ConvRows.Clear(image + (nint)channels * grid.ChannelStride, ConvGrid.ColumnAlign);
+                }
                 float* dy = outputGradient + (nint)s * g.OutputSize + (nint)group * outGroup * outHeight * outWidth;
                 for (int co = 0; co < outGroup; co++)
                 {
-                    float* source = dy + (nint)co * outHeight * outWidth, destination = gradientGrid + (nint)co * columns;
+                    float* source = dy + (nint)co * outHeight * outWidth, destination = gradientGrid + (nint)co * padded;
                     if (pitch == outWidth)
                         ConvRows.Copy(source, destination, columns);
                     else
                         ToGrid(source, destination, outHeight, outWidth, pitch);
+                    ConvRows.Clear(destination + columns, padded - columns);
                 }
 
-                bool add = s > 0;
                 int r0 = 0;
                 for (; r0 + 4 <= mc; r0 += 4)
-                {
-                    int co = 0;
-                    for (; co + 2 <= outGroup; co += 2)
-                        DotBlock<S, T, Rows4, Rows2>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
-                    if (co < outGroup)
-                        DotBlock<S, T, Rows4, Rows1>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
-                }
+                    ConvChannelwise.PartialRows<S, T, Rows4>(image, rowOffsets + r0, gradientGrid, padded, outGroup, vectorEnd, partial + (nint)r0 * outGroup * w);
                 for (; r0 < mc; r0++)
+                    ConvChannelwise.PartialRows<S, T, Rows1>(image, rowOffsets + r0, gradientGrid, padded, outGroup, vectorEnd, partial + (nint)r0 * outGroup * w);
+                if (vectorEnd < columns)
                 {
-                    int co = 0;
-                    for (; co + 2 <= outGroup; co += 2)
-                        DotBlock<S, T, Rows1, Rows2>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
-                    if (co < outGroup)
-                        DotBlock<S, T, Rows1, Rows1>(image, rowOffsets + r0, gradientGrid + (nint)co * columns, columns, accumulator + (nint)r0 * accumulatorStride + co, accumulatorStride, add);
+                    for (int r = 0; r < mc; r++)
+                        for (int co = 0; co < outGroup; co++)
+                        {
+                            float* run = image + rowOffsets[r], row = gradientGrid + (nint)co * padded;
+                            float rest = tail[(nint)r * outGroup + co];
+                            for (int q = vectorEnd; q < columns; q++)
+                                rest = MathF.FusedMultiplyAdd(run[q], row[q], rest);
+                            tail[(nint)r * outGroup + co] = rest;
+                        }
                 }
             }
-        }
 
-        private static float* DotsScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int mc)
-            => DotsScratch(ref carver, g, grid, channels, mc, out _, out _, out _);
-
-        private static float* DotsScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int mc,
-            out float* gradientGrid, out nint* rowOffsets, out int* tapOffsets)
-        {
-            float* image = grid.Direct ? null : carver.Floats((long)channels * grid.ChannelStride);
-            gradientGrid = carver.Floats((long)g.GroupOutChannels * grid.Columns);
-            rowOffsets = carver.Pointers(mc);
-            tapOffsets = carver.Ints(g.KernelHeight * g.KernelWidth);
-            return image;
-        }
-
-        /// <summary>P image rows × C gradient rows of dot products over <paramref name="length"/> positions, added to (or
-        /// stored in) acc[r·stride + c].</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotBlock<S, T, P, C>(float* image, nint* rowOffsets, float* gradient, int length, float* acc, nint stride, bool add)
-            where S : ISimdMath<T> where T : struct where P : struct, IRowCount where C : struct, IRowCount
-        {
-            int w = S.Count;
-            float* x0 = image + rowOffsets[0];
-            float* x1 = P.Count >= 4 ? image + rowOffsets[1] : null;
-            float* x2 = P.Count >= 4 ? image + rowOffsets[2] : null;
-            float* x3 = P.Count >= 4 ? image + rowOffsets[3] : null;
-            float* y0 = gradient, y1 = C.Count >= 2 ? gradient + length : null;
-            T s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero, s30 = S.Zero, s31 = S.Zero;
-            nint q = 0;
-            for (; q + w <= length; q += w)
-            {
-                T a = S.Load(y0 + q);
-                T b = C.Count >= 2 ? S.Load(y1 + q) : S.Zero;
-                T x = S.Load(x0 + q);
-                s00 = S.MultiplyAdd(x, a, s00);
-                if (C.Count >= 2) s01 = S.MultiplyAdd(x, b, s01);
-                if (P.Count >= 4)
+            for (int r = 0; r < mc; r++)
+                for (int co = 0; co < outGroup; co++)
                 {
-                    x = S.Load(x1 + q);
-                    s10 = S.MultiplyAdd(x, a, s10);
-                    if (C.Count >= 2) s11 = S.MultiplyAdd(x, b, s11);
-                    x = S.Load(x2 + q);
-                    s20 = S.MultiplyAdd(x, a, s20);
-                    if (C.Count >= 2) s21 = S.MultiplyAdd(x, b, s21);
-                    x = S.Load(x3 + q);
-                    s30 = S.MultiplyAdd(x, a, s30);
-                    if (C.Count >= 2) s31 = S.MultiplyAdd(x, b, s31);
+                    nint dot = (nint)r * outGroup + co;
+                    accumulator[(nint)r * accumulatorStride + co] = S.Sum(S.Load(partial + dot * w)) + tail[dot];
                 }
-            }
-            int tail = (int)q;
-            FinishDot(S.Sum(s00), x0, y0, tail, length, acc, add);
-            if (C.Count >= 2) FinishDot(S.Sum(s01), x0, y1, tail, length, acc + 1, add);
-            if (P.Count >= 4)
-            {
-                FinishDot(S.Sum(s10), x1, y0, tail, length, acc + stride, add);
-                if (C.Count >= 2) FinishDot(S.Sum(s11), x1, y1, tail, length, acc + stride + 1, add);
-                FinishDot(S.Sum(s20), x2, y0, tail, length, acc + 2 * stride, add);
-                if (C.Count >= 2) FinishDot(S.Sum(s21), x2, y1, tail, length, acc + 2 * stride + 1, add);
-                FinishDot(S.Sum(s30), x3, y0, tail, length, acc + 3 * stride, add);
-                if (C.Count >= 2) FinishDot(S.Sum(s31), x3, y1, tail, length, acc + 3 * stride + 1, add);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void FinishDot(float dot, float* x, float* y, int from, int length, float* acc, bool add)
-        {
-            for (int q = from; q < length; q++)
-                dot = MathF.FusedMultiplyAdd(x[q], y[q], dot);
-            *acc = add ? *acc + dot : dot;
         }
 
         private static float* BackwardWeightScratch(ref ScratchCarver carver, in Conv2DGeometry g, in ConvGrid grid, int channels, int panelColumns, int mc)

@@ -20,8 +20,8 @@ namespace TensorForge.Kernels
 
         /// <summary>Whether the weight gradient takes these loops: one input channel per group, and few enough output
         /// channels per group that the multiply would take dot products anyway (see <see cref="Conv2DTiles.UsesDots"/>).</summary>
-        public static bool AppliesToWeightGradient(in Conv2DGeometry g, int panelWidth)
-            => g.GroupInChannels == 1 && Conv2DTiles.UsesDots(g.GroupOutChannels, panelWidth);
+        public static bool AppliesToWeightGradient(in Conv2DGeometry g, int panelWidth, int batch)
+            => g.GroupInChannels == 1 && Conv2DTiles.UsesDots(g.GroupOutChannels, panelWidth, batch);
 
         // ---------------------------------------------------------------------------------------------------------------
 
@@ -255,13 +255,17 @@ namespace TensorForge.Kernels
             carver.Floats(dots * w);
             carver.Floats(dots);
             carver.Ints(taps);
+            carver.Pointers(taps);
             carver = new ScratchCarver(ConvScratch.Get(carver.Used));
             float* image = carver.Floats(imageFloats);
             float* gradientGrid = carver.Floats((long)multiplier * padded);
             float* partial = carver.Floats(dots * w);
             float* tail = carver.Floats(dots);
             int* offsets = carver.Ints(taps);
+            nint* tapOffsets = carver.Pointers(taps);
             grid.TapOffsets(g, offsets);
+            for (int t = 0; t < taps; t++)
+                tapOffsets[t] = offsets[t];
             new Span<float>(partial, checked((int)(dots * w))).Clear();
             new Span<float>(tail, checked((int)dots)).Clear();
 
@@ -294,9 +298,9 @@ namespace TensorForge.Kernels
                     float* channelPartial = partial + (nint)c * taps * multiplier * w;
                     int t0 = 0;
                     for (; t0 + 4 <= taps; t0 += 4)
-                        PartialTaps<S, T, Rows4>(channelImage, offsets + t0, gradientGrid, padded, multiplier, vectorEnd, channelPartial + (nint)t0 * multiplier * w);
+                        PartialRows<S, T, Rows4>(channelImage, tapOffsets + t0, gradientGrid, padded, multiplier, vectorEnd, channelPartial + (nint)t0 * multiplier * w);
                     for (; t0 < taps; t0++)
-                        PartialTaps<S, T, Rows1>(channelImage, offsets + t0, gradientGrid, padded, multiplier, vectorEnd, channelPartial + (nint)t0 * multiplier * w);
+                        PartialRows<S, T, Rows1>(channelImage, tapOffsets + t0, gradientGrid, padded, multiplier, vectorEnd, channelPartial + (nint)t0 * multiplier * w);
                     if (vectorEnd < columns)
                     {
                         for (int t = 0; t < taps; t++)
@@ -322,11 +326,11 @@ namespace TensorForge.Kernels
                     }
         }
 
-        /// <summary>P taps × every output channel of one channel, one sample: partial[(t·multiplier + j)·w ..] += the lane-wise
-        /// products of the image run of tap t and grid row j over [0, vectorEnd), output channels two at a time so that
-        /// each loaded image vector feeds several FMAs. Each partial vector sums its lanes' products in order.</summary>
+        /// <summary>P image runs (starting at image + offsets[r]) × every gradient row j (grid + j·gridStride), one sample:
+        /// partial[(r·multiplier + j)·w ..] += their lane-wise products over [0, vectorEnd), gradient rows two at a time so
+        /// that each loaded image vector feeds several FMAs. Each partial vector sums its lanes' products in order.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void PartialTaps<S, T, P>(float* image, int* offsets, float* grid, nint gridStride, int multiplier, int vectorEnd, float* partial)
+        internal static void PartialRows<S, T, P>(float* image, nint* offsets, float* grid, nint gridStride, int multiplier, int vectorEnd, float* partial)
             where S : ISimdMath<T> where T : struct where P : struct, IRowCount
         {
             int w = S.Count;

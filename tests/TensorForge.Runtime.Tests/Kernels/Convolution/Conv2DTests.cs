@@ -51,6 +51,9 @@ public class Conv2DTests
         new("16 channels even kernel dilation 2 asymmetric", 16, 9, 8, 8, 4, 3, 1, 1, 2, 1, 3, 2, 2, 1, 1, 2),
         new("16 channels groups 2", 16, 6, 7, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2),
         new("8 channels padding beyond the kernel", 8, 5, 5, 4, 3, 3, 1, 1, 3, 0, 1, 2, 1, 1, 1, 2),
+        new("16 outputs batch 5 (dot products over the batch)", 5, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5),
+        new("6 outputs batch 4", 3, 7, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4),
+        new("1x1 12 outputs batch 4 (input read in place)", 5, 5, 7, 12, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 4),
         new("single pixel", 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 3),
         new("large padding", 2, 3, 3, 2, 3, 3, 1, 1, 4, 3, 2, 5, 1, 1, 1, 2),
     ];
