@@ -37,6 +37,7 @@ namespace TensorForge.Benchmarks
                 table.Print();
             }
             LeNetBreakdown.Run(_options);
+            AllocationAndDeterminism("10d", LeNetContestants, steps: _options.Quick ? 20 : 100);
         }
 
         private static Contestants ResNetContestants => new("small ResNet", () => new BenchResNet(),
@@ -60,6 +61,67 @@ namespace TensorForge.Benchmarks
                 table.Print();
             }
             Split("11c. Where our small ResNet train step goes (batch 32, one thread)", ResNetContestants.Ours);
+            AllocationAndDeterminism("11d", ResNetContestants, steps: _options.Quick ? 5 : 20);
+        }
+
+        /// <summary>The two standing guarantees on a convolutional network: no heap allocation per Forward/TrainStep
+        /// after the first call at a batch size, and the same bits whatever Gemm.MaxThreads is (parameters, buffers and
+        /// outputs after training with one thread and with all cores).</summary>
+        private void AllocationAndDeterminism(string number, Contestants contestants, int steps)
+        {
+            int calls = _options.Quick ? 20 : 100;
+            var table = new Table($"{number}. {contestants.Name}: heap allocation after the first call, and determinism across thread counts",
+                "check", "measured", "target", "verdict");
+            DigitBatches.Batch[] pool = DigitBatches.Shared.Pool(32, count: 4);
+            float[] single = DigitBatches.Shared.Pool(1, first: 8000, count: 1)[0].Images;
+            var logits32 = new float[32 * 10];
+            var logits1 = new float[10];
+            KernelThreads.Set(1);
+            IClassifierNetwork network = contestants.Ours();
+            foreach (var (call, run) in new (string, Action<int>)[]
+            {
+                ("Forward batch 1", i => network.Forward(single, logits1)),
+                ("Forward batch 32", i => network.Forward(pool[i & 3].Images, logits32)),
+                ("TrainStep batch 32", i => network.TrainStep(pool[i & 3].Images, pool[i & 3].Labels)),
+            })
+            {
+                run(0);
+                run(1);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < calls; i++)
+                    run(i);
+                long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+                table.Row($"{call}: bytes over {calls} calls", bytes.ToString("N0"), "0",
+                    Report.AtMost($"{contestants.Name} {call} allocates 0 bytes", bytes, 0));
+            }
+
+            int allCores = Environment.ProcessorCount;
+            var (stateA, outputA) = TrainAndInfer(contestants, pool, steps, threads: 1);
+            var (stateB, outputB) = TrainAndInfer(contestants, pool, steps, threads: allCores);
+            KernelThreads.Set(1);
+            int stateDiff = 0, outputDiff = 0;
+            for (int i = 0; i < stateA.Length; i++) if (stateA[i] != stateB[i]) stateDiff++;
+            for (int i = 0; i < outputA.Length; i++) if (BitConverter.SingleToInt32Bits(outputA[i]) != BitConverter.SingleToInt32Bits(outputB[i])) outputDiff++;
+            table.Row($"Save bytes (parameters, buffers) after {steps} TrainSteps, Gemm.MaxThreads 1 vs {allCores}: differing bytes of {stateA.Length:N0}",
+                stateDiff.ToString("N0"), "0", Report.AtMost($"{contestants.Name} determinism, parameters and buffers (Gemm.MaxThreads 1 vs {allCores})", stateDiff, 0));
+            table.Row($"Forward logits (batch 32) after training, 1 vs {allCores} threads: differing of {outputA.Length}",
+                outputDiff.ToString("N0"), "0", Report.AtMost($"{contestants.Name} determinism, Forward output (Gemm.MaxThreads 1 vs {allCores})", outputDiff, 0));
+            table.Note("GC.GetAllocatedBytesForCurrentThread around the calls, after two calls at that batch size. Determinism: two fresh networks from the");
+            table.Note($"same seed, trained on the same batches with Gemm.MaxThreads = 1 and = {allCores}, compared bit for bit (the whole Save output).");
+            table.Print();
+        }
+
+        private static (byte[] State, float[] Output) TrainAndInfer(Contestants contestants, DigitBatches.Batch[] pool, int steps, int threads)
+        {
+            KernelThreads.Set(threads);
+            IClassifierNetwork network = contestants.Ours();
+            for (int s = 0; s < steps; s++)
+                network.TrainStep(pool[s & 3].Images, pool[s & 3].Labels);
+            var output = new float[32 * 10];
+            network.Forward(pool[0].Images, output);
+            using var stream = new System.IO.MemoryStream();
+            network.Save(stream);
+            return (stream.ToArray(), output);
         }
 
         /// <summary>Our train step and its public pieces, each timed alone, one thread (section 9 has the convolutions).</summary>
