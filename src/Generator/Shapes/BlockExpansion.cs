@@ -21,6 +21,9 @@ namespace TensorForge.Generator.Shapes
         Alias,
         /// <summary>A block use that could not be expanded (already reported): its name refers to an invalid node.</summary>
         Invalid,
+        /// <summary>The node the From of a block use or a TransformerEncoderLayer names (<see cref="LayerEntry.InputName"/>, written
+        /// <see cref="LayerEntry.InputWritten"/>), checked once before the expanded layers read it implicitly.</summary>
+        UseInput,
     }
 
     /// <summary>One step of the network after blocks are inlined: a layer with its full name (block uses prefix their layers'
@@ -119,6 +122,10 @@ namespace TensorForge.Generator.Shapes
                 var earlierNames = earlier.ToEquatableArray();
                 earlier.Add(local);
 
+                if (from is not null && attribute.Kind is "Use" or "TransformerEncoderLayer")
+                {
+                    _entries.Add(new LayerEntry(EntryKind.UseInput, attribute, name, input) { InputWritten = from, Scope = scope, EarlierNames = earlierNames });
+                }
                 if (attribute.Kind == "Use")
                 {
                     previous = ExpandUse(attribute, written, name, input, chain, checkFullNames && !nameReported, ref valid);

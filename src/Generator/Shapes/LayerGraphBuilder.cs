@@ -56,6 +56,10 @@ namespace TensorForge.Generator.Shapes
                         _nodes[entry.Name] = InvalidNode;
                         valid = false;
                         continue;
+                    case EntryKind.UseInput:
+                        // The block's layers read this node as their implicit input, so only here is an unknown From reported.
+                        Resolve(entry, entry.InputName, entry.InputWritten, "From", allNames, ref valid);
+                        continue;
                 }
 
                 (int inputNode, Shape? input) = Resolve(entry, entry.InputName, entry.InputWritten, "From", allNames, ref valid);

@@ -135,4 +135,28 @@ public class FuzzRegressionTests
             """));
         Assert.Equal($"[Use(typeof({type}))] in 'Net' needs a class marked [Block] and declared in this project", diagnostic.GetMessage());
     }
+
+    /// <summary>Found by the fuzzer: a [Use] whose From names no layer. The block's layers read that node as their implicit input,
+    /// and only written references were reported, so the plan was invalid with no error: the network threw and nothing said why.
+    /// The same held for a TransformerEncoderLayer's From. Now TF1009 once, on the From.</summary>
+    [Theory]
+    [InlineData("[Input(4)]\n[Use(typeof(B), Name = \"layer1\", {|TF1009:From = \"nope\"|})]", "Use 'layer1'")]
+    [InlineData("[Input(4)]\n[Dense(3, Name = \"fc\")]\n[Use(typeof(Empty), {|TF1009:From = \"layer2\"|}, Name = \"layer2\")]", "Use 'layer2'")]
+    [InlineData("[Input(4)]\n[Use(typeof(Outer), Name = \"o\")]", "Use 'o.inner'")]
+    [InlineData("[Input(4, 8)]\n[TransformerEncoderLayer(2, FeedForward = 8, {|TF1009:From = \"nope\"|})]", "TransformerEncoderLayer 'transformerencoderlayer1'")]
+    public void AnUnknownFromOnAUseIsReported(string layers, string owner)
+    {
+        string markup = "using TensorForge;\n[Block]\n[BatchNorm]\n[Dense(4)]\npublic partial class B;\n[Block]\npublic partial class Empty;\n"
+            + "[Block]\n[Dense(4)]\n[Use(typeof(B), Name = \"inner\", From = \"missing\")]\npublic partial class Outer;\n"
+            + "[Network]\n" + layers + "\npublic partial class Net;";
+        // A use inside a block is reported where the outer block is used.
+        if (owner == "Use 'o.inner'") markup = markup.Replace("[Use(typeof(Outer), Name = \"o\")]", "[{|TF1009:Use(typeof(Outer), Name = \"o\")|}]");
+        Diagnostic diagnostic = Assert.Single(DiagnosticMarkup.Verify(markup));
+        Assert.StartsWith($"From of {owner} refers to '", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void AUseReadingAnEarlierLayerWithFromRuns()
+        => Assert.Empty(CheckAlone(new[] { "Input(4)", "Dense(3, Name = \"fc\")", "Dense(2)", "Use(typeof(§B0§), From = \"fc\", Name = \"layer1\")", "Sgd" },
+            ("B", new[] { "BatchNorm", "Dense(4, Activation = Activation.Tanh)" })));
 }
