@@ -237,7 +237,7 @@ namespace Samples.Text
             // hidden: Dense, Tanh [16, 8] -> [16, 32] · 288 parameters
             var inputGradient1 = _layer0OutputGradient.Span.Slice(0, batch * 128);
             if (!accumulate) gradients.Slice(472, 32).Clear();
-            var activationGradient1 = _layer1ActivationGradient.Span.Slice(0, batch * 32);
+            var activationGradient1 = _layer1ActivationGradient.Span.Slice(0, batch * 512);
             global::TensorForge.Kernels.Epilogue.TanhBackwardBiasGradient(_layer1Output.Span.Slice(0, batch * 512), inputGradient2, activationGradient1, gradients.Slice(472, 32), batch * 16, 32);
             global::TensorForge.Kernels.Gemm.MultiplyTransposedA(activationGradient1, _layer0Output.Span.Slice(0, batch * 128), gradients.Slice(216, 256), 32, batch * 16, 8, accumulate);
             global::TensorForge.Kernels.Gemm.Multiply(activationGradient1, parameters.Slice(216, 256), inputGradient1, batch * 16, 32, 8);
@@ -338,7 +338,7 @@ namespace Samples.Text
             _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
             _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
             _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 512));
-            _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 32));
+            _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 512));
             _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 512));
             _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 432));
             _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 432));
