@@ -26,7 +26,7 @@ namespace TensorForge.Samples
 
     /// <summary>A small ResNet for 28×28 digits: a 16-channel stem, three stages of two basic blocks (16, 32, 64 channels,
     /// the last two stages halving the resolution), global average pooling and a linear classifier — 174,970 parameters,
-    /// named as torchvision names them (<c>layer2.0.downsample.0.weight</c>). AdamW with a cosine schedule over 10 epochs of
+    /// named as torchvision names them (<c>layer2.0.downsample.0.weight</c>). AdamW with a cosine schedule over 20 epochs of
     /// 250 steps.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 42)]
     [Input(1, 28, 28)]
@@ -41,7 +41,7 @@ namespace TensorForge.Samples
     [GlobalAvgPool(Name = "avgpool")]
     [Dense(10, Name = "fc")]
     [AdamW(LearningRate = 2e-3f, WeightDecay = 0.01f)]
-    [CosineAnnealing(TMax = 2500)]
+    [CosineAnnealing(TMax = 5000)]
     public partial class SmallResNet;
 
     /// <summary>A VGG-style stack (Simonyan and Zisserman 2015): two 3×3 convolutions of 32 channels with BN and ReLU, max
@@ -63,6 +63,6 @@ namespace TensorForge.Samples
     [Dropout(0.5f)]
     [Dense(10, Name = "classifier.3")]
     [AdamW(LearningRate = 1e-3f, WeightDecay = 0.01f)]
-    [CosineAnnealing(TMax = 2500)]
+    [CosineAnnealing(TMax = 5000)]
     public partial class VggNet;
 }

@@ -17,7 +17,7 @@ namespace TensorForge.Samples
             "usage: ResNet [--model resnet|vgg] [--epochs N] [--out PATH] [--data DIR] [--accuracy-file PATH] [--required ACC]\n" +
             "  --model NAME          resnet (default: 3 stages of 2 basic blocks, 174,970 parameters) or vgg (2×32, 2×64 conv + BN, 128, dropout)\n" +
             "  --required ACC        the accuracy bar in percent (default 98.9; CI's short runs lower it)\n" +
-            string.Format(CultureInfo.InvariantCulture, ClassifierSample.OptionsUsage, 10, "<model>.safetensors");
+            string.Format(CultureInfo.InvariantCulture, ClassifierSample.OptionsUsage, 20, "<model>.safetensors");
 
         private static int Main(string[] args) =>
             CommandLine.Run(args, "ResNet", Usage, [.. ClassifierSample.ValueOptions, "--model", "--required"], allowPositional: false, Run);
@@ -34,11 +34,11 @@ namespace TensorForge.Samples
                 Augment = static (Span<float> images, int count, ref SeededRandom random) =>
                     Augmentation.RandomShift(images, count, 1, 28, 28, MaxShift, ref random),
             };
-            const string recipe = "batch 32, random shifts of up to 2 pixels, AdamW with cosine annealing over 2,500 steps";
+            const string recipe = "batch 32, random shifts of up to 2 pixels, AdamW with cosine annealing over 5,000 steps (20 epochs)";
             return model switch
             {
-                "resnet" => ClassifierSample.Run(options, new SmallResNet(), "ResNet", SmallResNet.Summary, 10, "resnet.safetensors", required, trainer, recipe),
-                "vgg" => ClassifierSample.Run(options, new VggNet(), "ResNet --model vgg", VggNet.Summary, 10, "vgg.safetensors", required, trainer, recipe),
+                "resnet" => ClassifierSample.Run(options, new SmallResNet(), "ResNet", SmallResNet.Summary, 20, "resnet.safetensors", required, trainer, recipe),
+                "vgg" => ClassifierSample.Run(options, new VggNet(), "ResNet --model vgg", VggNet.Summary, 20, "vgg.safetensors", required, trainer, recipe),
                 _ => throw new System.IO.InvalidDataException($"--model must be resnet or vgg but is '{model}'"),
             };
         }
