@@ -49,3 +49,50 @@ namespace TensorForge.Generator.Layers
         };
     }
 }
+
+namespace TensorForge.Generator.Layers
+{
+    /// <summary>An activation fused after a layer that writes a whole tensor first (Conv2D, BatchNorm): the buffers it keeps
+    /// and its forward and backward statements. Dense fuses its bias into the activation instead (ActivationCalls' epilogues).</summary>
+    internal sealed record FusedActivation(ActivationKind Kind, int Size)
+    {
+        private bool KeepsInput => ActivationCalls.BackwardNeedsInput(Kind);
+        private ScratchBuffer PreActivation => new ScratchBuffer("PreActivation", Size);
+        private ScratchBuffer Gradient => new ScratchBuffer("ActivationGradient", Size);
+
+        public System.Collections.Generic.IEnumerable<ScratchBuffer> Buffers
+        {
+            get
+            {
+                if (KeepsInput) yield return PreActivation;
+                if (Kind != ActivationKind.None) yield return Gradient;
+            }
+        }
+
+        /// <summary>Where the layer writes before the activation: its output, or (when backward needs the activation's input)
+        /// a local named <paramref name="local"/> over the kept buffer, declared here.</summary>
+        public string Target(SourceWriter writer, ForwardContext context, string local)
+        {
+            if (!KeepsInput) return context.Output;
+            string z = local + context.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            writer.Line($"var {z} = {context.Scratch(PreActivation)};");
+            return z;
+        }
+
+        public void EmitForward(SourceWriter writer, string target, ForwardContext context)
+        {
+            if (Kind != ActivationKind.None) writer.Line(ActivationCalls.Forward(Kind, target, context.Output, ActivationCalls.DefaultLeakySlope));
+        }
+
+        /// <summary>Writes dLoss/d(pre-activation) and returns its expression (the output gradient itself without an activation).</summary>
+        public string EmitBackward(SourceWriter writer, BackwardContext context)
+        {
+            if (Kind == ActivationKind.None) return context.OutputGradient;
+            string dz = "activationGradient" + context.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            writer.Line($"var {dz} = {context.Scratch(Gradient)};");
+            string x = KeepsInput ? context.Scratch(PreActivation) : "";
+            writer.Line(ActivationCalls.Backward(Kind, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
+            return dz;
+        }
+    }
+}

@@ -61,9 +61,7 @@ namespace TensorForge.Generator.Layers
 
         private ScratchBuffer SavedMean => new ScratchBuffer("SavedMean", Channels, Fixed: true);
         private ScratchBuffer SavedInverseStd => new ScratchBuffer("SavedInverseStd", Channels, Fixed: true);
-        private bool KeepsPreActivation => ActivationCalls.BackwardNeedsInput(Activation);
-        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Input.Size);
-        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Input.Size);
+        private FusedActivation Fused => new FusedActivation(Activation, Input.Size);
 
         public override IEnumerable<ScratchBuffer> ScratchBuffers
         {
@@ -71,8 +69,7 @@ namespace TensorForge.Generator.Layers
             {
                 yield return SavedMean;
                 yield return SavedInverseStd;
-                if (KeepsPreActivation) yield return PreActivationBuffer;
-                if (Activation != ActivationKind.None) yield return ActivationGradientBuffer;
+                foreach (ScratchBuffer buffer in Fused.Buffers) yield return buffer;
             }
         }
 
@@ -84,8 +81,7 @@ namespace TensorForge.Generator.Layers
 
         public override void EmitForward(SourceWriter writer, ForwardContext context)
         {
-            string z = KeepsPreActivation ? $"normalized{context.Index}" : context.Output;
-            if (KeepsPreActivation) writer.Line($"var {z} = {context.Scratch(PreActivationBuffer)};");
+            string z = Fused.Target(writer, context, "normalized");
             if (context.Training)
             {
                 writer.Line($"{NetworkNames.Kernels}.BatchNorm.ForwardTraining({context.Input}, {z}, {Weight}, {BiasParameter}, {RunningMean}, {RunningVar}, " +
@@ -97,19 +93,12 @@ namespace TensorForge.Generator.Layers
                 writer.Line($"{NetworkNames.Kernels}.BatchNorm.ForwardInference({context.Input}, {z}, {Weight}, {BiasParameter}, {RunningMean}, {RunningVar}, " +
                     $"batch, {Channels}, {Spatial}, {Literal.Float(Epsilon)});");
             }
-            if (Activation != ActivationKind.None) writer.Line(ActivationCalls.Forward(Activation, z, context.Output, ActivationCalls.DefaultLeakySlope));
+            Fused.EmitForward(writer, z, context);
         }
 
         public override void EmitBackward(SourceWriter writer, BackwardContext context)
         {
-            string dz = context.OutputGradient;
-            if (Activation != ActivationKind.None)
-            {
-                dz = $"activationGradient{context.Index}";
-                writer.Line($"var {dz} = {context.Scratch(ActivationGradientBuffer)};");
-                string x = KeepsPreActivation ? context.Scratch(PreActivationBuffer) : "";
-                writer.Line(ActivationCalls.Backward(Activation, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
-            }
+            string dz = Fused.EmitBackward(writer, context);
             // The kernel skips an empty input gradient itself: the parameter gradients are always needed.
             string inputGradient = context.InputGradient ?? "global::System.Span<float>.Empty";
             writer.Line($"{NetworkNames.Kernels}.BatchNorm.Backward({context.Input}, {dz}, {inputGradient}, {Weight}, " +

@@ -102,20 +102,9 @@ namespace TensorForge.Generator.Layers
 
         private ParameterTensor? BiasTensor => HasBias ? Parameters[1] : null;
 
-        private bool KeepsPreActivation => ActivationCalls.BackwardNeedsInput(Activation);
+        private FusedActivation Fused => new FusedActivation(Activation, Output.Size);
 
-        private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Output.Size);
-
-        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Output.Size);
-
-        public override IEnumerable<ScratchBuffer> ScratchBuffers
-        {
-            get
-            {
-                if (KeepsPreActivation) yield return PreActivationBuffer;
-                if (Activation != ActivationKind.None) yield return ActivationGradientBuffer;
-            }
-        }
+        public override IEnumerable<ScratchBuffer> ScratchBuffers => Fused.Buffers;
 
         private static string Geometry(int index) => NetworkNames.Static(index, "Geometry");
 
@@ -140,23 +129,15 @@ namespace TensorForge.Generator.Layers
 
         public override void EmitForward(SourceWriter writer, ForwardContext context)
         {
-            string z = KeepsPreActivation ? $"affine{context.Index}" : context.Output;
-            if (KeepsPreActivation) writer.Line($"var {z} = {context.Scratch(PreActivationBuffer)};");
+            string z = Fused.Target(writer, context, "affine");
             string bias = BiasTensor is { } b ? Slice("parameters", b) : "global::System.ReadOnlySpan<float>.Empty";
             writer.Line($"{NetworkNames.Kernels}.Conv2D.Forward({context.Input}, {Slice("parameters", Weight)}, {bias}, {z}, {context.Workspace}, batch, in {Geometry(context.Index)});");
-            if (Activation != ActivationKind.None) writer.Line(ActivationCalls.Forward(Activation, z, context.Output, ActivationCalls.DefaultLeakySlope));
+            Fused.EmitForward(writer, z, context);
         }
 
         public override void EmitBackward(SourceWriter writer, BackwardContext context)
         {
-            string dz = context.OutputGradient;
-            if (Activation != ActivationKind.None)
-            {
-                dz = $"activationGradient{context.Index}";
-                writer.Line($"var {dz} = {context.Scratch(ActivationGradientBuffer)};");
-                string x = KeepsPreActivation ? context.Scratch(PreActivationBuffer) : "";
-                writer.Line(ActivationCalls.Backward(Activation, x, context.Output, context.OutputGradient, dz, ActivationCalls.DefaultLeakySlope));
-            }
+            string dz = Fused.EmitBackward(writer, context);
             string biasGradient = BiasTensor is { } b ? Slice("gradients", b) : "global::System.Span<float>.Empty";
             writer.Line($"{NetworkNames.Kernels}.Conv2D.BackwardWeight({dz}, {context.Input}, {Slice("gradients", Weight)}, {biasGradient}, {context.Workspace}, batch, in {Geometry(context.Index)}, {context.Accumulate});");
             context.EmitInputGradient(writer,

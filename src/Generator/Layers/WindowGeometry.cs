@@ -16,9 +16,7 @@ namespace TensorForge.Generator.Layers
             if (output >= 1 && output <= int.MaxValue) return (int)output;
             string padding = before == after ? $"2·{I(before)}" : $"{I(before)} + {I(after)}";
             string window = dilation == 1 ? $"− {I(kernel)}" : $"− {I(dilation)}·({I(kernel)} − 1) − 1";
-            string arithmetic = dilation == 1
-                ? $"({I(input)} + {padding} {window})/{I(stride)} + 1"
-                : $"({I(input)} + {padding} {window})/{I(stride)} + 1";
+            string arithmetic = $"({I(input)} + {padding} {window})/{I(stride)} + 1";
             context.Report(DiagnosticDescriptors.NoOutput, context.Attribute.Location, context.Describe, axis, arithmetic, output.ToString(CultureInfo.InvariantCulture),
                 dilation == 1 ? $"{I(kernel)}-wide" : $"{I(kernel)}-wide (dilated to {I(dilation * (kernel - 1) + 1)})");
             return null;

@@ -85,9 +85,9 @@ namespace TensorForge.Generator.Shapes
                 LayerRegistry.TryGet(entry.Attribute.Kind, out LayerBuilder builder);
                 var context = new LayerBuildContext(entry.Attribute, entry.Name, input, (int)System.Math.Min(ParameterCount, int.MaxValue), next, _diagnostics)
                 {
-                    InputName = NodeName(entry.InputName),
+                    InputName = entry.InputName,
                     SecondInput = second,
-                    SecondInputName = entry.OtherName is null ? "" : NodeName(entry.OtherName),
+                    SecondInputName = entry.OtherName ?? "",
                     BufferOffset = BufferStorage,
                 };
                 // An Add or Concat whose second input is invalid only checks its arguments.
@@ -195,7 +195,7 @@ namespace TensorForge.Generator.Shapes
             if (actual is not null && !actual.Equals(expected))
             {
                 string use = entry.Name.Substring(0, entry.Name.Length - ".input".Length);
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BlockInputMismatch, entry.Attribute.Location, entry.BlockName, use, expected, actual, NodeName(entry.InputName)));
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BlockInputMismatch, entry.Attribute.Location, entry.BlockName, use, expected, actual, entry.InputName));
                 valid = false;
             }
         }
@@ -215,8 +215,5 @@ namespace TensorForge.Generator.Shapes
         }
 
         private Shape? ShapeOf(int node) => node == -1 ? InputShape : node >= 0 ? Layers[node].Output : null;
-
-        /// <summary>The name of a node for messages: a block use's alias reads as the use.</summary>
-        private static string NodeName(string name) => name;
     }
 }
