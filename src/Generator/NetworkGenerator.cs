@@ -8,7 +8,8 @@ using TensorForge.Generator.Shapes;
 namespace TensorForge.Generator
 {
     /// <summary>The pipeline only: [Network] classes → declarations → plans → source. Diagnostics are reported by
-    /// <see cref="NetworkAnalyzer"/> from the same parse and the same shape rules.</summary>
+    /// <see cref="NetworkAnalyzer"/> from the same parse and the same shape rules, except those of [Weights] files, which
+    /// only the generator sees (AdditionalFiles; see <see cref="Weights.WeightsPipeline"/>).</summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class NetworkGenerator : IIncrementalGenerator
     {
@@ -39,6 +40,8 @@ namespace TensorForge.Generator
                 .WithTrackingName(TrackingNames.Plans)
                 .Where(static p => p.CanEmit)
                 .WithTrackingName(TrackingNames.EmitPlans);
+
+            Weights.WeightsPipeline.Register(context, declarations, blocks);
 
             context.RegisterSourceOutput(plans, static (spc, plan) =>
                 spc.AddSource(NetworkEmitter.HintName(plan), NetworkEmitter.Emit(plan)));

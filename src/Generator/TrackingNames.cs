@@ -7,5 +7,10 @@ namespace TensorForge.Generator
         public const string Blocks = nameof(Blocks);
         public const string Plans = nameof(Plans);
         public const string EmitPlans = nameof(EmitPlans);
+
+        // [Weights] (Weights/WeightsPipeline.cs)
+        public const string WeightsExpectations = nameof(WeightsExpectations);
+        public const string WeightsFiles = nameof(WeightsFiles);
+        public const string WeightsChecks = nameof(WeightsChecks);
     }
 }

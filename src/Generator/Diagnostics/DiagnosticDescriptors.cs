@@ -7,6 +7,7 @@ namespace TensorForge.Generator.Diagnostics
     {
         private const string Declaration = "TensorForge.Declaration";
         private const string Shapes = "TensorForge.Shapes";
+        private const string Weights = "TensorForge.Weights";
         private const string HelpBase = "https://github.com/tensorforge/tensorforge/blob/main/docs/diagnostics.md#";
 
         public const string NotPartialId = "TF0001";
@@ -40,6 +41,15 @@ namespace TensorForge.Generator.Diagnostics
         public const string NeedsSequenceId = "TF1015";
         public const string PositionalEncodingWidthId = "TF1016";
         public const string HeadsDoNotDivideId = "TF1017";
+        public const string WeightsFileNotFoundId = "TF2001";
+        public const string WeightsFileUnreadableId = "TF2002";
+        public const string WeightsHeaderInvalidId = "TF2003";
+        public const string WeightsTensorMissingId = "TF2004";
+        public const string WeightsTensorExtraId = "TF2005";
+        public const string WeightsTensorShapeId = "TF2006";
+        public const string WeightsTensorDTypeId = "TF2007";
+        public const string WeightsTooManyProblemsId = "TF2008";
+        public const string WeightsNotEmbeddedId = "TF2009";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -198,6 +208,51 @@ namespace TensorForge.Generator.Diagnostics
             "{0} has {1} heads, which must divide the model width {2} of its input {3}",
             "Multi-head attention splits the model width into equal slices, one per head.");
 
+        public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(WeightsFileNotFoundId, Weights,
+            "Weights file is not an AdditionalFiles item",
+            "[Weights] of '{0}' names '{1}', {2}",
+            "The generator reads the weights file's header at compile time; it sees only files given to the compilation as AdditionalFiles items.");
+
+        public static readonly DiagnosticDescriptor WeightsFileUnreadable = Error(WeightsFileUnreadableId, Weights,
+            "Weights file cannot be read",
+            "Weights file '{0}' of '{1}' cannot be read: {2}",
+            "The AdditionalFiles item exists in the project but its bytes could not be read from disk.");
+
+        public static readonly DiagnosticDescriptor WeightsHeaderInvalid = Error(WeightsHeaderInvalidId, Weights,
+            "Weights file is not valid safetensors",
+            "Weights file '{0}' of '{1}' is not a valid safetensors file: {2}",
+            "A safetensors file is an 8-byte little-endian header length, a JSON header of dtype/shape/data_offsets per tensor, and the data those offsets tile exactly.");
+
+        public static readonly DiagnosticDescriptor WeightsTensorMissing = Error(WeightsTensorMissingId, Weights,
+            "Weights file lacks a tensor",
+            "'{0}' has no tensor '{1}', which '{2}' expects as {3}",
+            "The file must hold exactly the network's state_dict: every parameter and buffer under its PyTorch name.");
+
+        public static readonly DiagnosticDescriptor WeightsTensorExtra = Error(WeightsTensorExtraId, Weights,
+            "Weights file has a tensor the network lacks",
+            "'{0}' has tensor '{1}' ({2}), which '{3}' does not have",
+            "The file must hold exactly the network's state_dict; an extra tensor usually means a layer was renamed or removed.");
+
+        public static readonly DiagnosticDescriptor WeightsTensorShape = Error(WeightsTensorShapeId, Weights,
+            "Weights tensor of the wrong shape",
+            "Tensor '{1}' in '{0}' has shape {2} but '{3}' expects {4}",
+            "Each tensor has the shape of the network's parameter in PyTorch's layout, e.g. a Dense weight is [out, in].");
+
+        public static readonly DiagnosticDescriptor WeightsTensorDType = Error(WeightsTensorDTypeId, Weights,
+            "Weights tensor of the wrong dtype",
+            "Tensor '{1}' in '{0}' is {2} but '{3}' expects {4}",
+            "Parameters and running statistics are F32; BatchNorm's num_batches_tracked is I64. Load converts nothing.");
+
+        public static readonly DiagnosticDescriptor WeightsTooManyProblems = Error(WeightsTooManyProblemsId, Weights,
+            "More weights problems",
+            "'{0}' has {1} more tensor problems for '{2}' than the first {3} reported",
+            "The tensor problems of one weights file are reported one diagnostic each, up to a cap, so that a wholly different file does not flood the error list.");
+
+        public static readonly DiagnosticDescriptor WeightsNotEmbedded = Error(WeightsNotEmbeddedId, Weights,
+            "Embedded weights file is not marked for embedding",
+            "[Weights(Embed = true)] of '{0}' needs '{1}' built into the assembly: mark its item <AdditionalFiles Include=\"{1}\" TensorForgeEmbed=\"true\" /> (the TensorForge build targets then add it as the manifest resource '{2}')",
+            "FromEmbeddedWeights() reads the file from the assembly's manifest resources; the TensorForge build targets embed every AdditionalFiles item marked TensorForgeEmbed=\"true\".");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id);
@@ -209,7 +264,9 @@ namespace TensorForge.Generator.Diagnostics
                 DuplicateSchedule, ScheduleWithoutOptimizer, DuplicateLayerName, InvalidLayerName, UnsupportedClass,
                 UnknownBlock, BlockCycle,
                 DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
-                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence, PositionalEncodingWidth, HeadsDoNotDivide);
+                ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence, PositionalEncodingWidth, HeadsDoNotDivide,
+                WeightsFileNotFound, WeightsFileUnreadable, WeightsHeaderInvalid, WeightsTensorMissing, WeightsTensorExtra, WeightsTensorShape,
+                WeightsTensorDType, WeightsTooManyProblems, WeightsNotEmbedded);
 
         public static DiagnosticDescriptor ById(string id)
         {

@@ -100,6 +100,7 @@ namespace TensorForge.Generator.Emit
                 writer.Line($"public void Save(global::System.IO.Stream stream) => {fail};");
                 writer.Line($"public void Load(string path) => {fail};");
                 writer.Line($"public void Load(global::System.IO.Stream stream) => {fail};");
+                if (plan.EmbeddedWeightsResource is not null) writer.Line($"public static {name}{plan.TypeParameters} FromEmbeddedWeights() => {fail};");
             });
         }
 
@@ -789,6 +790,27 @@ namespace TensorForge.Generator.Emit
                 _w.Line($"public void Load(string path) => {module}.Load(path, s_tensors, _parameters.Span);");
                 _w.Line("/// <summary>Replaces the parameters from a safetensors stream; changes nothing on failure.</summary>");
                 _w.Line($"public void Load(global::System.IO.Stream stream) => {module}.Load(stream, s_tensors, _parameters.Span);");
+                _w.Line();
+                if (_plan.EmbeddedWeightsResource is string resource) EmitFromEmbeddedWeights(resource);
+            }
+
+            /// <summary>[Weights(Embed = true)]: a factory that loads the file the build embedded as a manifest resource of this
+            /// assembly (GetManifestResourceStream on the own assembly: no other reflection, Native AOT safe).</summary>
+            private void EmitFromEmbeddedWeights(string resource)
+            {
+                string type = _plan.ClassName + _plan.TypeParameters;
+                string missing = Literal.String($"The embedded weights '{resource}' of '{_plan.DisplayName}' are not in the assembly; " +
+                    "mark the weights file's AdditionalFiles item TensorForgeEmbed=\"true\" and import the TensorForge build targets.");
+                _w.Line($"/// <summary>A network with the weights [Weights(Embed = true)] built into this assembly (manifest resource <c>{Literal.Xml(resource)}</c>),");
+                _w.Line("/// checked against this network at compile time. Each call creates a new network and reads the resource.</summary>");
+                _w.Block($"public static {type} FromEmbeddedWeights()", () =>
+                {
+                    _w.Line($"var network = new {type}();");
+                    _w.Line($"using global::System.IO.Stream stream = typeof({type}).Assembly.GetManifestResourceStream({Literal.String(resource)})");
+                    _w.Line($"    ?? throw new global::System.InvalidOperationException({missing});");
+                    _w.Line("network.Load(stream);");
+                    _w.Line("return network;");
+                });
                 _w.Line();
             }
 

@@ -36,6 +36,10 @@ namespace TensorForge.Generator.Shapes
         public int Vocabulary { get; init; }
 
         public bool TakesTokens => Vocabulary > 0;
+
+        /// <summary>The manifest resource of the weights [Weights(Embed = true)] builds into the assembly, or null: the network
+        /// gets <c>FromEmbeddedWeights()</c>. Taken from the attribute alone (see Weights/WeightsCheck.cs).</summary>
+        public string? EmbeddedWeightsResource { get; init; }
     }
 
     /// <summary>The plan and the diagnostics found while making it.</summary>

@@ -118,6 +118,7 @@ namespace TensorForge.Generator.Shapes
             {
                 BufferCount = valid ? graph.BufferStorage : 0,
                 Vocabulary = valid ? graph.Vocabulary : 0,
+                EmbeddedWeightsResource = Weights.WeightsCheck.ResourceName(declaration),
             };
             // A block used several times repeats its errors at the same use site only once.
             return new PlanResult(plan, diagnostics.Distinct().ToEquatableArray());
