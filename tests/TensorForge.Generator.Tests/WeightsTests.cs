@@ -189,6 +189,42 @@ public sealed class WeightsTests : IDisposable
     }
 
     [Fact]
+    public void FromEmbeddedWeightsLoadsTheResourceTheBuildEmbeds()
+    {
+        // Emit the user's assembly with the manifest resource the build targets add, run FromEmbeddedWeights() and compare
+        // the parameters with the file's values.
+        float[] values = Enumerable.Range(0, 4 * 3 + 4 + 2 * 4 + 2).Select(i => 0.25f * i - 3f).ToArray();
+        string path = WriteFile("small.safetensors", SmallTensors);
+        byte[] file = File.ReadAllBytes(path);
+        Buffer.BlockCopy(values, 0, file, file.Length - values.Length * sizeof(float), values.Length * sizeof(float));
+        File.WriteAllBytes(path, file);
+        GeneratorResult result = Run(Network("""[Weights("small.safetensors", Embed = true)]""") + """
+
+            public static class Probe
+            {
+                public static float[] Parameters() => Small.FromEmbeddedWeights().Parameters.ToArray();
+            }
+            """, Text(path, embed: true));
+        result.AssertCleanCompilation();
+
+        using var stream = new MemoryStream();
+        var resource = new ResourceDescription("TensorForge.Weights.small.safetensors", () => new MemoryStream(file), isPublic: true);
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = result.Output.Emit(stream, manifestResources: new[] { resource });
+        Assert.True(emitted.Success, TestCompilation.Describe(emitted.Diagnostics));
+        stream.Position = 0;
+        var context = new System.Runtime.Loader.AssemblyLoadContext(nameof(FromEmbeddedWeightsLoadsTheResourceTheBuildEmbeds), isCollectible: true);
+        try
+        {
+            Type probe = context.LoadFromStream(stream).GetType("Samples.Probe", throwOnError: true)!; // the file-scoped namespace
+            Assert.Equal(values, (float[])probe.GetMethod("Parameters")!.Invoke(null, null)!);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
     public void EmbedOfAnUnmarkedItemIsAnError()
     {
         string path = WriteFile("small.safetensors", SmallTensors);
