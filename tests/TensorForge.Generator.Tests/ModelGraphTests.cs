@@ -110,7 +110,7 @@ public class ModelGraphTests
 
     /// <summary>Walks every field of every reachable object (arrays, ImmutableArray and EquatableArray contents included) and records
     /// each Roslyn object it meets, and each field whose declared type could hold one.</summary>
-    private sealed class ModelWalk
+    internal sealed class ModelWalk
     {
         private readonly HashSet<object> _seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
         private readonly HashSet<Type> _checkedTypes = new HashSet<Type>();

@@ -295,6 +295,31 @@ public sealed class WeightsTests : IDisposable
         Assert.All(Reasons(third, TrackingNames.EmitPlans), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
     }
 
+    [Fact]
+    public void TheWeightsStepsCacheNoRoslynObject()
+    {
+        // As ModelGraphTests for the other steps: the values of the [Weights] steps are plain data (a failing check included).
+        string path = WriteFile("small.safetensors", SmallTensors.Take(3).ToArray());
+        GeneratorResult result = Run(Network("""[Weights("small.safetensors", Embed = true)]"""), Text(path));
+        var walk = new ModelGraphTests.ModelWalk();
+        int values = 0;
+        foreach (string name in new[] { TrackingNames.WeightsExpectations, TrackingNames.WeightsFiles, TrackingNames.WeightsChecks })
+        {
+            foreach (IncrementalGeneratorRunStep step in result.RunResult.TrackedSteps[name])
+            {
+                foreach ((object value, IncrementalStepRunReason _) in step.Outputs)
+                {
+                    walk.Visit(value, name);
+                    values++;
+                }
+            }
+        }
+        Assert.Equal(3, values);
+        Assert.True(walk.Problems.Count == 0, string.Join(Environment.NewLine, walk.Problems));
+        Assert.Contains(typeof(HeaderTensor), walk.VisitedTypes);
+        Assert.Contains(typeof(Diagnostics.DiagnosticInfo), walk.VisitedTypes);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step)
