@@ -284,6 +284,14 @@ public sealed class WeightsTests : IDisposable
         Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(second, TrackingNames.WeightsChecks));
         Assert.Empty(second.Diagnostics);
 
+        // An edit of the network (a layer grows): the comparison re-runs and reports, the file is not read again.
+        Compilation grown = edited.ReplaceSyntaxTree(edited.SyntaxTrees.First(),
+            TestCompilation.Parse(Network("""[Weights("small.safetensors")]""").Replace("[Dense(4,", "[Dense(5,"), "Source0.cs"));
+        GeneratorRunResult edit = driver.RunGenerators(grown).GetRunResult().Results.Single();
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(edit, TrackingNames.WeightsFiles));
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(edit, TrackingNames.WeightsChecks));
+        Assert.Equal(3, edit.Diagnostics.Count(d => d.Id == "TF2006")); // fc1.weight, fc1.bias, fc2.weight
+
         // The file changes (the compiler then hands over a new AdditionalText): it is re-read and the check reports.
         WriteFile("small.safetensors", SmallTensors.Take(3).ToArray());
         driver = driver.ReplaceAdditionalText(first, Text(path)).RunGenerators(edited);
