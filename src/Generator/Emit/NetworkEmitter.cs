@@ -344,8 +344,16 @@ namespace TensorForge.Generator.Emit
                 _w.Line($"/// <summary>Creates the network with the seed of [Network(Seed = {_plan.Seed})].</summary>");
                 _w.Line($"public {name}() : this({Literal.Int(_plan.Seed)}) {{ }}");
                 _w.Line();
-                _w.Line("/// <summary>Creates the network with deterministic, seeded initialisation (He-uniform weights before ReLU-family activations,");
-                _w.Line("/// Xavier-uniform otherwise; PyTorch's uniform biases).</summary>");
+                if (_plan.PyTorchInitialization)
+                {
+                    _w.Line("/// <summary>Creates the network with deterministic, seeded initialisation (PyTorch's defaults: Dense and Conv2D weights and");
+                    _w.Line("/// biases U(−1/√fan_in, 1/√fan_in)).</summary>");
+                }
+                else
+                {
+                    _w.Line("/// <summary>Creates the network with deterministic, seeded initialisation (He-uniform weights before ReLU-family activations,");
+                    _w.Line("/// Xavier-uniform otherwise; PyTorch's uniform biases).</summary>");
+                }
                 _w.Block($"public {name}(int seed)", () =>
                 {
                     _w.Line($"var random = new {Runtime}.SeededRandom(seed);");
