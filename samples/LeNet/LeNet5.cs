@@ -1,8 +1,11 @@
 namespace TensorForge.Samples
 {
     /// <summary>LeNet-5 (LeCun et al. 1998) as it is usually written today: two 5×5 convolutions with ReLU and 2×2 max
-    /// pooling, then three dense layers. 61,706 parameters; PyTorch names conv1.weight [6, 1, 5, 5] … fc3.bias [10].</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 42)]
+    /// pooling, then three dense layers. 61,706 parameters; PyTorch names conv1.weight [6, 1, 5, 5] … fc3.bias [10].
+    /// Initialised as PyTorch initialises its twin (weights and biases U(±1/√fan_in)): over seeds 1–10 this recipe reached a
+    /// median of 96.9% (mean 96.8%, 96.00–97.30%) with it, against 96.6% (mean 96.2%, 94.05–96.95%) with TensorForge's default
+    /// He/Xavier weights — see the README's LeNet line.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 42, Initialization = Initialization.PyTorch)]
     [Input(1, 28, 28)]
     [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU, Name = "conv1")]
     [MaxPool2D(2, Name = "pool1")]

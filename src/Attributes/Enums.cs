@@ -17,6 +17,19 @@ namespace TensorForge
         Gelu,
     }
 
+    /// <summary>How <c>new T(seed)</c> draws the weights of Dense and Conv2D layers (their biases are always PyTorch's
+    /// U(−1/√fan_in, 1/√fan_in); the other layers always follow PyTorch). Every choice is seeded and deterministic.</summary>
+    public enum Initialization
+    {
+        /// <summary>He-uniform, bound √(6/fan_in), for weights followed by a ReLU-family activation (fused, the next layer, or
+        /// after a BatchNorm for Conv2D); Xavier-uniform, bound √(6/(fan_in + fan_out)), otherwise.</summary>
+        Default = 0,
+        /// <summary>PyTorch's own default (<c>reset_parameters</c> of <c>nn.Linear</c> and <c>nn.Conv2d</c>:
+        /// <c>kaiming_uniform_(weight, a=√5)</c>), i.e. U(−1/√fan_in, 1/√fan_in) whatever follows — the initialisation a
+        /// PyTorch twin of the network starts from (same distribution, not the same numbers).</summary>
+        PyTorch = 1,
+    }
+
     /// <summary>The training loss; PyTorch's mean reduction.</summary>
     public enum Loss
     {

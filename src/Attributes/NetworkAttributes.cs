@@ -11,6 +11,9 @@ namespace TensorForge
         public Loss Loss { get; set; }
         /// <summary>Seed of the parameterless constructor (initialisation and dropout). Default 0.</summary>
         public int Seed { get; set; }
+        /// <summary>How Dense and Conv2D weights are initialised. Default <see cref="TensorForge.Initialization.Default"/>:
+        /// He-uniform before ReLU-family activations, Xavier-uniform otherwise.</summary>
+        public Initialization Initialization { get; set; }
     }
 
     /// <summary>The per-sample input shape, without the batch dimension: <c>[features]</c>, <c>[channels, height, width]</c> or <c>[time, features]</c>.

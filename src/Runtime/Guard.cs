@@ -37,6 +37,15 @@ namespace TensorForge
             return inputLength / inputSize;
         }
 
+        /// <summary>Checks that a state snapshot named <paramref name="name"/> (<see cref="INetwork.CopyStateTo"/>) holds exactly
+        /// <paramref name="stateSize"/> floats.</summary>
+        public static void StateLength(int length, int stateSize, string name)
+        {
+            if (length != stateSize)
+                throw new ArgumentException(
+                    $"{name} has {Elements(length)} but the network's state (parameters and buffers) has {Elements(stateSize)}", name);
+        }
+
         /// <summary>Checks that a span named <paramref name="name"/> holds exactly batch × size elements.</summary>
         public static void Length(int length, int batch, int size, string shape, string name)
         {

@@ -16,6 +16,32 @@ namespace TensorForge
         void Forward(ReadOnlySpan<float> input, Span<float> output);
         /// <summary>All parameters, one contiguous block in PyTorch state_dict order.</summary>
         Span<float> Parameters { get; }
+
+        /// <summary>Floats of a snapshot of the whole state (<see cref="CopyStateTo"/>): <see cref="ParameterCount"/> plus the
+        /// buffers that are not trained (batch-norm running statistics and counters); <see cref="ParameterCount"/> for a
+        /// network without buffers.</summary>
+        int StateSize => ParameterCount;
+
+        /// <summary>Copies the whole state — what <see cref="Save(Stream)"/> writes: the parameters (the first
+        /// <see cref="ParameterCount"/> floats, as <see cref="Parameters"/>), then the buffers — into
+        /// <paramref name="destination"/>, for <see cref="CopyStateFrom"/> to put back (e.g. to undo a training step: a
+        /// training-mode forward also moves the running statistics). The layout after the parameters is internal
+        /// (an int64 counter takes the bits of two floats).</summary>
+        /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="StateSize"/> floats long.</exception>
+        void CopyStateTo(Span<float> destination)
+        {
+            Guard.StateLength(destination.Length, StateSize, nameof(destination));
+            Parameters.CopyTo(destination);
+        }
+
+        /// <summary>Puts back a state that <see cref="CopyStateTo"/> copied from a network of the same class. The optimizer
+        /// state (momentum, Adam moments) is not part of it, as with <see cref="Load(Stream)"/>.</summary>
+        /// <exception cref="ArgumentException"><paramref name="source"/> is not <see cref="StateSize"/> floats long; nothing is changed.</exception>
+        void CopyStateFrom(ReadOnlySpan<float> source)
+        {
+            Guard.StateLength(source.Length, StateSize, nameof(source));
+            source.CopyTo(Parameters);
+        }
         void Save(string path);
         void Save(Stream stream);
         void Load(string path);

@@ -345,8 +345,16 @@ namespace TensorForge.Generator.Emit
                 _w.Line($"/// <summary>Creates the network with the seed of [Network(Seed = {_plan.Seed})].</summary>");
                 _w.Line($"public {name}() : this({Literal.Int(_plan.Seed)}) {{ }}");
                 _w.Line();
-                _w.Line("/// <summary>Creates the network with deterministic, seeded initialisation (He-uniform weights before ReLU-family activations,");
-                _w.Line("/// Xavier-uniform otherwise; PyTorch's uniform biases).</summary>");
+                if (_plan.PyTorchInitialization)
+                {
+                    _w.Line("/// <summary>Creates the network with deterministic, seeded initialisation (PyTorch's defaults: Dense and Conv2D weights and");
+                    _w.Line("/// biases U(−1/√fan_in, 1/√fan_in)).</summary>");
+                }
+                else
+                {
+                    _w.Line("/// <summary>Creates the network with deterministic, seeded initialisation (He-uniform weights before ReLU-family activations,");
+                    _w.Line("/// Xavier-uniform otherwise; PyTorch's uniform biases).</summary>");
+                }
                 _w.Block($"public {name}(int seed)", () =>
                 {
                     _w.Line($"var random = new {Runtime}.SeededRandom(seed);");
@@ -413,6 +421,23 @@ namespace TensorForge.Generator.Emit
             {
                 _w.Line("/// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>");
                 _w.Line($"public {Span} Parameters => {ParametersSpan};");
+                if (HasBuffers)
+                {
+                    // The interface's defaults copy Parameters only; the buffers follow them in the same block.
+                    _w.Line("// The whole state for INetwork.CopyStateTo/CopyStateFrom: the parameters, then the buffers (running statistics).");
+                    _w.Line($"int {Runtime}.INetwork.StateSize => StateSize;");
+                    _w.Block($"void {Runtime}.INetwork.CopyStateTo({Span} destination)", () =>
+                    {
+                        _w.Line($"{Runtime}.Guard.StateLength(destination.Length, StateSize, nameof(destination));");
+                        _w.Line("_parameters.Span.Slice(0, StateSize).CopyTo(destination);");
+                    });
+                    _w.Block($"void {Runtime}.INetwork.CopyStateFrom({ReadOnlySpan} source)", () =>
+                    {
+                        _w.Line($"{Runtime}.Guard.StateLength(source.Length, StateSize, nameof(source));");
+                        _w.Line("source.CopyTo(_parameters.Span.Slice(0, StateSize));");
+                    });
+                    _w.Line();
+                }
                 _w.Line($"/// <summary>When true, every method that takes values (inputs{(Trainable ? ", targets, output gradients" : "")}) first rejects NaN and infinite ones with an");
                 _w.Line($"/// ArgumentException, at the cost of one pass over them. Starts as <see cref=\"{Runtime}.Validation.CheckFinite\"/> (false by default).</summary>");
                 _w.Line($"public bool CheckFinite {{ get; set; }} = {Runtime}.Validation.CheckFinite;");

@@ -8,11 +8,12 @@ namespace TensorForge.Generator.Layers
 {
     /// <summary>[Conv2D(outChannels, kernelSize)] — PyTorch nn.Conv2d on [C, H, W] images (NCHW per batch) with stride, padding
     /// (explicit, valid or same), dilation, groups, optional bias and a fused activation: weight [out, in/groups, kh, kw],
-    /// bias [out]. He-uniform weights when a ReLU-family activation follows (fused, next, or after a BatchNorm), Xavier otherwise.
+    /// bias [out]. He-uniform weights when a ReLU-family activation follows (fused, next, or after a BatchNorm), Xavier otherwise
+    /// (PyTorch's U(±1/√fan_in) with Initialization.PyTorch).
     /// Kernels: TensorForge.Kernels.Conv2D (im2col/GEMM) with a geometry held in a static field.</summary>
     internal sealed record Conv2DLayer(string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters,
         int InChannels, int OutChannels, int KernelHeight, int KernelWidth, int Stride, int PadTop, int PadLeft, int PadBottom, int PadRight,
-        int Dilation, int Groups, bool HasBias, ActivationKind Activation, bool HeInitialization)
+        int Dilation, int Groups, bool HasBias, ActivationKind Activation, WeightInitialization Initialization)
         : LayerPlan("Conv2D", Name, Input, Output, Parameters)
     {
         public static LayerPlan? Create(LayerBuildContext context)
@@ -69,9 +70,10 @@ namespace TensorForge.Generator.Layers
                 : context.Tensors(("weight", weightShape));
             if (tensors is null) return null;
             var activation = (ActivationKind)activationValue;
-            bool he = ActivationCalls.IsReLUFamily(activation) || context.NextKind is "ReLU" or "LeakyReLU" or "BatchNorm";
+            WeightInitialization initialization = WeightInitializationCalls.Choose(context.PyTorchInitialization,
+                ActivationCalls.IsReLUFamily(activation) || context.NextKind is "ReLU" or "LeakyReLU" or "BatchNorm");
             return new Conv2DLayer(context.Name, context.Input, Shape.Of(outChannels, outHeight.Value, outWidth.Value), tensors.Value,
-                inChannels, outChannels, kernelHeight, kernelWidth, stride, top, left, bottom, right, dilation, groups, hasBias, activation, he);
+                inChannels, outChannels, kernelHeight, kernelWidth, stride, top, left, bottom, right, dilation, groups, hasBias, activation, initialization);
         }
 
         /// <summary>Padding before and after along one axis; "same" puts the smaller half first, as PyTorch does.</summary>
@@ -121,9 +123,7 @@ namespace TensorForge.Generator.Layers
         public override void EmitInitialization(SourceWriter writer)
         {
             int fanOut = OutChannels * KernelHeight * KernelWidth;
-            writer.Line(HeInitialization
-                ? $"global::TensorForge.Initializers.HeUniform({Slice("parameters", Weight)}, {FanIn}, ref random);"
-                : $"global::TensorForge.Initializers.XavierUniform({Slice("parameters", Weight)}, {FanIn}, {fanOut}, ref random);");
+            writer.Line(WeightInitializationCalls.Statement(Initialization, Slice("parameters", Weight), FanIn, fanOut));
             if (BiasTensor is { } bias) writer.Line($"global::TensorForge.Initializers.BiasUniform({Slice("parameters", bias)}, {FanIn}, ref random);");
         }
 

@@ -8,9 +8,10 @@ namespace TensorForge.Generator.Layers
 {
     /// <summary>[Dense(units, Activation, Bias)] — PyTorch nn.Linear (+ a fused activation): y = f(x·Wᵀ + b) on a vector, or on
     /// every time step of a sequence [T, features] (the last axis, as nn.Linear does),
-    /// weight [units, in], bias [units]. He-uniform weights when followed by a ReLU-family activation, Xavier otherwise.</summary>
+    /// weight [units, in], bias [units]. He-uniform weights when followed by a ReLU-family activation, Xavier otherwise
+    /// (PyTorch's U(±1/√in) with Initialization.PyTorch).</summary>
     internal sealed record DenseLayer(string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters,
-        int InFeatures, int Units, bool HasBias, ActivationKind Activation, bool HeInitialization)
+        int InFeatures, int Units, bool HasBias, ActivationKind Activation, WeightInitialization Initialization)
         : LayerPlan("Dense", Name, Input, Output, Parameters)
     {
         public static LayerPlan? Create(LayerBuildContext context)
@@ -35,9 +36,10 @@ namespace TensorForge.Generator.Layers
                 ? context.Tensors(("weight", Shape.Of(units, inFeatures)), ("bias", Shape.Of(units)))
                 : context.Tensors(("weight", Shape.Of(units, inFeatures)));
             if (tensors is null) return null;
-            bool he = ActivationCalls.IsReLUFamily(activation) || context.NextKind is "ReLU" or "LeakyReLU";
+            WeightInitialization initialization = WeightInitializationCalls.Choose(context.PyTorchInitialization,
+                ActivationCalls.IsReLUFamily(activation) || context.NextKind is "ReLU" or "LeakyReLU");
             Shape output = steps == 1 && context.Input.Rank == 1 ? Shape.Of(units) : Shape.Of(steps, units);
-            return new DenseLayer(context.Name, context.Input, output, tensors.Value, inFeatures, units, hasBias, activation, he);
+            return new DenseLayer(context.Name, context.Input, output, tensors.Value, inFeatures, units, hasBias, activation, initialization);
         }
 
         public override string Description => Activation == ActivationKind.None ? "Dense" : "Dense, " + Activation;
@@ -73,9 +75,7 @@ namespace TensorForge.Generator.Layers
 
         public override void EmitInitialization(SourceWriter writer)
         {
-            writer.Line(HeInitialization
-                ? $"global::TensorForge.Initializers.HeUniform({Slice("parameters", Weight)}, {InFeatures}, ref random);"
-                : $"global::TensorForge.Initializers.XavierUniform({Slice("parameters", Weight)}, {InFeatures}, {Units}, ref random);");
+            writer.Line(WeightInitializationCalls.Statement(Initialization, Slice("parameters", Weight), InFeatures, Units));
             if (BiasTensor is { } bias) writer.Line($"global::TensorForge.Initializers.BiasUniform({Slice("parameters", bias)}, {InFeatures}, ref random);");
         }
 

@@ -20,6 +20,8 @@ namespace TensorForge.Generator.Layers
         /// <summary>The second input of an Add or Concat (null when it is invalid or absent) and where it comes from.</summary>
         public Shape? SecondInput { get; init; }
         public string SecondInputName { get; init; } = "";
+        /// <summary>True when the network asks for PyTorch's default initialisation ([Network(Initialization = Initialization.PyTorch)]).</summary>
+        public bool PyTorchInitialization { get; init; }
         /// <summary>Offset of this layer's first buffer in the network's buffer block.</summary>
         public int BufferOffset { get; init; }
 

@@ -19,10 +19,12 @@ namespace TensorForge.Generator.Shapes
         private readonly List<DiagnosticInfo> _diagnostics;
         private readonly Dictionary<string, int> _nodes = new Dictionary<string, int>(System.StringComparer.Ordinal);
 
-        public LayerGraphBuilder(string network, List<DiagnosticInfo> diagnostics)
+        public LayerGraphBuilder(string network, List<DiagnosticInfo> diagnostics, bool pyTorchInitialization = false)
         {
-            _network = network; _diagnostics = diagnostics;
+            _network = network; _diagnostics = diagnostics; _pyTorchInitialization = pyTorchInitialization;
         }
+
+        private readonly bool _pyTorchInitialization;
 
         public List<LayerPlan> Layers { get; } = new List<LayerPlan>();
         public bool SeenInput { get; private set; }
@@ -89,6 +91,7 @@ namespace TensorForge.Generator.Shapes
                     SecondInput = second,
                     SecondInputName = entry.OtherName ?? "",
                     BufferOffset = BufferStorage,
+                    PyTorchInitialization = _pyTorchInitialization,
                 };
                 // An Add or Concat whose second input is invalid only checks its arguments.
                 LayerPlan? layer = entry.OtherName is not null && second is null

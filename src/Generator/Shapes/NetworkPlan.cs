@@ -35,6 +35,9 @@ namespace TensorForge.Generator.Shapes
         /// 0 for a float input.</summary>
         public int Vocabulary { get; init; }
 
+        /// <summary>[Network(Initialization = Initialization.PyTorch)]: Dense and Conv2D weights U(±1/√fan_in).</summary>
+        public bool PyTorchInitialization { get; init; }
+
         public bool TakesTokens => Vocabulary > 0;
 
         /// <summary>The manifest resource of the weights [Weights(Embed = true)] builds into the assembly, or null: the network

@@ -65,6 +65,8 @@ namespace TensorForge.Generator.Shapes
             networkChecker(lossValue >= 0 && lossValue <= 3, "Loss", "a defined Loss value", lossValue);
             var loss = lossValue >= 0 && lossValue <= 3 ? (LossKind)lossValue : LossKind.None;
             int seed = declaration.Network.GetInt("Seed", 0);
+            int initialization = declaration.Network.GetInt("Initialization", 0);
+            networkChecker(initialization >= 0 && initialization <= 1, "Initialization", "a defined Initialization value", initialization);
 
             // Training attributes: at most one optimizer, at most one schedule, a schedule needs an optimizer.
             bool trainingValid = true;
@@ -94,7 +96,7 @@ namespace TensorForge.Generator.Shapes
             var blockLibrary = new Dictionary<string, BlockDeclaration>(System.StringComparer.Ordinal);
             foreach (BlockDeclaration block in blocks) blockLibrary[block.TypeName] = block;
             List<LayerEntry> entries = BlockExpansion.Expand(layerAttributes, blockLibrary, network, diagnostics, ref layersValid);
-            var graph = new LayerGraphBuilder(network, diagnostics);
+            var graph = new LayerGraphBuilder(network, diagnostics, pyTorchInitialization: initialization == 1);
             graph.Build(entries, ref layersValid);
             bool seenInput = graph.SeenInput;
             Shape input = graph.InputShape;
@@ -119,6 +121,7 @@ namespace TensorForge.Generator.Shapes
                 BufferCount = valid ? graph.BufferStorage : 0,
                 Vocabulary = valid ? graph.Vocabulary : 0,
                 EmbeddedWeightsResource = Weights.WeightsCheck.ResourceName(declaration),
+                PyTorchInitialization = initialization == 1,
             };
             // A block used several times repeats its errors at the same use site only once.
             return new PlanResult(plan, diagnostics.Distinct().ToEquatableArray());

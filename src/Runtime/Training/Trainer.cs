@@ -23,9 +23,10 @@ namespace TensorForge.Training
         /// <summary>Where the progress lines go (null: nowhere).</summary>
         public TextWriter? Log { get; set; } = Console.Out;
 
-        /// <summary>When true (the default), the parameters are copied before every training step, so that if a step's loss is
-        /// NaN or infinite, <see cref="Trainer.Fit"/> puts back the last finite parameters before it throws. The cost is one copy
-        /// of the parameter block per step (a few per cent of a step for small models); set false to skip it.</summary>
+        /// <summary>When true (the default), the network's whole state — the parameters and the buffers such as batch-norm running
+        /// statistics (<see cref="INetwork.CopyStateTo"/>) — is copied before every training step, so that if a step's loss is
+        /// NaN or infinite, <see cref="Trainer.Fit"/> puts back the last state with finite parameters before it throws. The cost
+        /// is one copy of the state per step (a few per cent of a step for small models); set false to skip it.</summary>
         public bool KeepLastGoodParameters { get; set; } = true;
 
         /// <summary>If set, the parameters are saved here (safetensors, atomically: the previous checkpoint survives a failed
@@ -68,10 +69,10 @@ namespace TensorForge.Training
         /// <exception cref="InvalidOperationException">A loss was NaN or infinite. The message names the epoch and step and what the
         /// parameters were restored to: training stops with the network holding the last finite parameters seen before the bad
         /// step (the parameters before it, or, if the previous update had already made those non-finite, the ones before that),
-        /// or with the last checkpoint if <see cref="TrainerOptions.RestoreCheckpointOnDivergence"/> is set. Only the parameters
-        /// are restored: the optimizer's state (momentum, Adam moments) has seen the bad step and may hold NaN, so continue
-        /// training in a fresh network loaded from these parameters (<c>Save</c>/<c>Load</c>, or a copy of
-        /// <see cref="INetwork.Parameters"/>).</exception>
+        /// or with the last checkpoint if <see cref="TrainerOptions.RestoreCheckpointOnDivergence"/> is set. The buffers (batch-norm
+        /// running statistics) are restored with the parameters, from the same moment. The optimizer's state (momentum, Adam
+        /// moments) is not: it has seen the bad step and may hold NaN, so continue training in a fresh network loaded from this
+        /// state (<c>Save</c>/<c>Load</c>).</exception>
         /// <remarks>With <see cref="TrainerOptions.KeepLastGoodParameters"/> off and no checkpoint, the parameters are left as the
         /// bad step made them (possibly non-finite).</remarks>
         public static IReadOnlyList<EpochResult> Fit(IClassifierNetwork network, Dataset train, Dataset? test, TrainerOptions options)
@@ -94,10 +95,11 @@ namespace TensorForge.Training
             var order = new int[train.Count];
             var results = new List<EpochResult>(options.Epochs);
             int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
-            // Two snapshots: the parameters before the current step and before the previous one (swapped, not copied twice).
-            int parameterCount = network.Parameters.Length;
-            float[] beforeStep = options.KeepLastGoodParameters ? new float[parameterCount] : [];
-            float[] beforePreviousStep = options.KeepLastGoodParameters ? new float[parameterCount] : [];
+            // Two snapshots of the whole state (parameters, then buffers such as running statistics, which a training-mode forward
+            // moves too): before the current step and before the previous one (swapped, not copied twice).
+            int stateSize = network.StateSize;
+            float[] beforeStep = options.KeepLastGoodParameters ? new float[stateSize] : [];
+            float[] beforePreviousStep = options.KeepLastGoodParameters ? new float[stateSize] : [];
             bool havePrevious = false;
             bool checkpointWritten = false;
 
@@ -122,7 +124,7 @@ namespace TensorForge.Training
                     {
                         (beforeStep, beforePreviousStep) = (beforePreviousStep, beforeStep);
                         havePrevious = epoch > 1 || step > 0;
-                        network.Parameters.CopyTo(beforeStep);
+                        network.CopyStateTo(beforeStep);
                     }
                     float loss = network.TrainStep(batchInputs.AsSpan(0, count * sampleSize), batchLabels.AsSpan(0, count));
                     if (!float.IsFinite(loss))
@@ -152,7 +154,9 @@ namespace TensorForge.Training
             return results;
         }
 
-        /// <summary>Puts back the last good parameters after a non-finite loss; returns a sentence saying what was restored.</summary>
+        /// <summary>Puts back the last state with finite parameters after a non-finite loss; returns a sentence saying what was restored.
+        /// The snapshots hold the parameters first (<see cref="INetwork.CopyStateTo"/>), so only those are checked for finiteness: the
+        /// rest is buffers, whose counters are integers in float storage.</summary>
         private static string Restore(INetwork network, TrainerOptions options, bool checkpointWritten, float[] beforeStep, float[]? beforePreviousStep)
         {
             string? checkpointProblem = null;
@@ -170,17 +174,18 @@ namespace TensorForge.Training
             }
             if (!options.KeepLastGoodParameters)
                 return checkpointProblem + "The parameters are as the bad step left them (KeepLastGoodParameters is off).";
-            if (Guard.AllFinite(beforeStep))
+            int parameterCount = network.ParameterCount;
+            if (Guard.AllFinite(beforeStep.AsSpan(0, parameterCount)))
             {
-                beforeStep.CopyTo(network.Parameters);
+                network.CopyStateFrom(beforeStep);
                 return checkpointProblem + "The parameters were restored to those before this step.";
             }
-            if (beforePreviousStep is not null && Guard.AllFinite(beforePreviousStep))
+            if (beforePreviousStep is not null && Guard.AllFinite(beforePreviousStep.AsSpan(0, parameterCount)))
             {
-                beforePreviousStep.CopyTo(network.Parameters);
+                network.CopyStateFrom(beforePreviousStep);
                 return checkpointProblem + "The parameters were restored to those before the previous step (the previous update had made them non-finite).";
             }
-            beforeStep.CopyTo(network.Parameters);
+            network.CopyStateFrom(beforeStep);
             return checkpointProblem + "No finite parameters were kept: the parameters are those before this step, which are not all finite.";
         }
 

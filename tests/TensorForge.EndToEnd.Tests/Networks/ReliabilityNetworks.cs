@@ -39,3 +39,12 @@ public partial class GuardedInference;
 [Dense(3)]
 [Sgd(LearningRate = 1e6f, Momentum = 0.9f)]
 public partial class DivergingNet;
+
+/// <summary>DivergingNet with a BatchNorm: its running statistics (buffers) move in every training step, the bad one included.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 15)]
+[Input(4)]
+[Dense(16, Activation = Activation.ReLU)]
+[BatchNorm]
+[Dense(3)]
+[Sgd(LearningRate = 1e6f, Momentum = 0.9f)]
+public partial class DivergingBatchNormNet;

@@ -98,6 +98,76 @@ public class DivergenceTests
     }
 
     [Fact]
+    public void A_blow_up_restores_the_batch_norm_buffers_with_the_parameters()
+    {
+        Dataset data = Data();
+        // Replay Fit's steps on a twin, keeping the whole state (parameters and running statistics) before every step.
+        var twin = new DivergingBatchNormNet();
+        INetwork twinState = twin;
+        Assert.True(twinState.StateSize > twin.Parameters.Length);
+        var before = new List<float[]>();
+        int steps = data.Count / BatchSize, epoch = 0, step = 0;
+        float[] afterBadStep = [];
+        for (int e = 1; e <= 100 && epoch == 0; e++)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                var state = new float[twinState.StateSize];
+                twinState.CopyStateTo(state);
+                before.Add(state);
+                float loss = twin.TrainStep(data.Inputs.AsSpan(s * BatchSize * 4, BatchSize * 4), data.Labels.AsSpan(s * BatchSize, BatchSize));
+                if (!float.IsFinite(loss))
+                {
+                    (epoch, step) = (e, s + 1);
+                    afterBadStep = new float[twinState.StateSize];
+                    twinState.CopyStateTo(afterBadStep);
+                    break;
+                }
+            }
+        }
+        Assert.True(epoch > 0, "DivergingBatchNormNet did not diverge");
+        int parameters = twin.Parameters.Length;
+        float[] expected = before[^1].AsSpan(0, parameters).ToArray().All(float.IsFinite) ? before[^1] : before[^2];
+        // The bad step moved the running statistics: restoring the parameters alone would leave them as it made them.
+        Assert.False(afterBadStep.AsSpan(parameters).SequenceEqual(expected.AsSpan(parameters)), "the bad step left the buffers unchanged");
+
+        var network = new DivergingBatchNormNet();
+        var error = Assert.Throws<InvalidOperationException>(() => Trainer.Fit(network, data, null,
+            new TrainerOptions { Epochs = 100, BatchSize = BatchSize, Shuffle = false, Log = null }));
+        Assert.Contains($"at epoch {epoch}, step {step} of 4", error.Message);
+        var restored = new float[twinState.StateSize];
+        ((INetwork)network).CopyStateTo(restored);
+        Assert.True(MemoryMarshal.AsBytes(restored.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(expected.AsSpan())),
+            "the parameters and running statistics are not the snapshot before the bad step");
+        // What Save writes agrees: the restored network saves the same bytes as a network given that state.
+        var reference = new DivergingBatchNormNet();
+        ((INetwork)reference).CopyStateFrom(expected);
+        Assert.Equal(Saved(reference), Saved(network));
+    }
+
+    [Fact]
+    public void A_state_snapshot_of_the_wrong_length_is_rejected_naming_both_sizes()
+    {
+        INetwork network = new DivergingBatchNormNet();
+        var error = Assert.Throws<ArgumentException>(() => network.CopyStateTo(new float[network.StateSize - 1]));
+        Assert.Equal("destination", error.ParamName);
+        Assert.Contains($"has {network.StateSize - 1:N0} elements but the network's state (parameters and buffers) has {network.StateSize:N0} elements", error.Message);
+        float[] before = network.Parameters.ToArray();
+        Assert.Throws<ArgumentException>(() => network.CopyStateFrom(new float[network.StateSize + 1]));
+        Assert.Equal(before, network.Parameters.ToArray());
+        // Without buffers the state is the parameters.
+        INetwork plain = new DivergingNet();
+        Assert.Equal(plain.ParameterCount, plain.StateSize);
+    }
+
+    private static byte[] Saved(INetwork network)
+    {
+        using var stream = new MemoryStream();
+        network.Save(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
     public void Without_snapshots_the_parameters_are_left_as_the_bad_step_made_them()
     {
         Dataset data = Data();

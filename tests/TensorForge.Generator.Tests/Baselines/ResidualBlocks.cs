@@ -215,6 +215,19 @@ namespace Samples.Vision
 
         /// <summary>All parameters, one contiguous block: each layer's state_dict tensors in order, PyTorch layouts.</summary>
         public global::System.Span<float> Parameters => _parameters.Span.Slice(0, ParameterCount);
+        // The whole state for INetwork.CopyStateTo/CopyStateFrom: the parameters, then the buffers (running statistics).
+        int global::TensorForge.INetwork.StateSize => StateSize;
+        void global::TensorForge.INetwork.CopyStateTo(global::System.Span<float> destination)
+        {
+            global::TensorForge.Guard.StateLength(destination.Length, StateSize, nameof(destination));
+            _parameters.Span.Slice(0, StateSize).CopyTo(destination);
+        }
+        void global::TensorForge.INetwork.CopyStateFrom(global::System.ReadOnlySpan<float> source)
+        {
+            global::TensorForge.Guard.StateLength(source.Length, StateSize, nameof(source));
+            source.CopyTo(_parameters.Span.Slice(0, StateSize));
+        }
+
         /// <summary>When true, every method that takes values (inputs, targets, output gradients) first rejects NaN and infinite ones with an
         /// ArgumentException, at the cost of one pass over them. Starts as <see cref="global::TensorForge.Validation.CheckFinite"/> (false by default).</summary>
         public bool CheckFinite { get; set; } = global::TensorForge.Validation.CheckFinite;

@@ -22,6 +22,22 @@ public class InitializersTests
     }
 
     [Fact]
+    public void PyTorch_uniform_is_bounded_by_one_over_root_fan_in()
+    {
+        // kaiming_uniform_(a=√5): gain √(2/(1+5)), bound gain·√(3/fan_in) = 1/√fan_in.
+        var weights = new float[120 * 400];
+        var random = new SeededRandom(1);
+        Initializers.PyTorchUniform(weights, 400, ref random);
+        AssertUniform(weights, 1f / 20);
+        // The same draws as He-uniform, scaled: only the bound differs.
+        var he = new float[weights.Length];
+        var again = new SeededRandom(1);
+        Initializers.HeUniform(he, 400, ref again);
+        for (int i = 0; i < he.Length; i++)
+            Assert.Equal(he[i] / MathF.Sqrt(6f / 400) * (1f / 20), weights[i], 1e-6f);
+    }
+
+    [Fact]
     public void Bias_uniform_is_bounded_by_one_over_root_fan_in_and_zero_for_no_inputs()
     {
         var bias = new float[4096];
@@ -53,6 +69,7 @@ public class InitializersTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializers.HeUniform(new float[1], 0, ref random));
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializers.XavierUniform(new float[1], 0, 0, ref random));
         Assert.Throws<ArgumentOutOfRangeException>(() => Initializers.BiasUniform(new float[1], -1, ref random));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Initializers.PyTorchUniform(new float[1], 0, ref random));
     }
 
     private static void AssertUniform(float[] values, float bound)
