@@ -11,6 +11,9 @@ namespace TensorForge
         public Loss Loss { get; set; }
         /// <summary>Seed of the parameterless constructor (initialisation and dropout). Default 0.</summary>
         public int Seed { get; set; }
+        /// <summary>How the loss is reduced over the outputs and the batch (PyTorch's <c>reduction</c>). Default
+        /// <see cref="TensorForge.Reduction.Mean"/>.</summary>
+        public Reduction Reduction { get; set; }
     }
 
     /// <summary>The per-sample input shape, without the batch dimension: <c>[features]</c>, <c>[channels, height, width]</c> or <c>[time, features]</c>.

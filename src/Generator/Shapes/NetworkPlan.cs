@@ -36,6 +36,9 @@ namespace TensorForge.Generator.Shapes
         public int Vocabulary { get; init; }
 
         public bool TakesTokens => Vocabulary > 0;
+
+        /// <summary>How the loss, and the layers' added losses, are reduced over the batch ([Network(Reduction = …)]).</summary>
+        public LossReduction Reduction { get; init; }
     }
 
     /// <summary>The plan and the diagnostics found while making it.</summary>

@@ -65,6 +65,9 @@ namespace TensorForge.Generator.Shapes
             networkChecker(lossValue >= 0 && lossValue <= 3, "Loss", "a defined Loss value", lossValue);
             var loss = lossValue >= 0 && lossValue <= 3 ? (LossKind)lossValue : LossKind.None;
             int seed = declaration.Network.GetInt("Seed", 0);
+            int reductionValue = declaration.Network.GetInt("Reduction", 0);
+            networkChecker(reductionValue >= 0 && reductionValue <= 2, "Reduction", "a defined Reduction value", reductionValue);
+            var reduction = reductionValue >= 0 && reductionValue <= 2 ? (LossReduction)reductionValue : LossReduction.Mean;
 
             // Training attributes: at most one optimizer, at most one schedule, a schedule needs an optimizer.
             bool trainingValid = true;
@@ -118,6 +121,7 @@ namespace TensorForge.Generator.Shapes
             {
                 BufferCount = valid ? graph.BufferStorage : 0,
                 Vocabulary = valid ? graph.Vocabulary : 0,
+                Reduction = reduction,
             };
             // A block used several times repeats its errors at the same use site only once.
             return new PlanResult(plan, diagnostics.Distinct().ToEquatableArray());
