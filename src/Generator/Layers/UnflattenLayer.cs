@@ -17,9 +17,20 @@ namespace TensorForge.Generator.Layers
             ArgumentValue? argument = context.Attribute.Find("shape");
             EquatableArray<int> dimensions = argument?.Ints ?? EquatableArray<int>.Empty;
             var target = new Shape(dimensions);
-            bool valid = context.Check(dimensions.Count is 2 or 3, "shape", "two or three dimensions ((channels, height, width) or (time, features))", target);
-            valid &= valid && context.Check(dimensions.All(d => d > 0), "shape", "positive in every dimension", target);
-            if (!valid) return null;
+            if (dimensions.Count is not (2 or 3))
+            {
+                context.Report(DiagnosticDescriptors.InvalidArgument, context.Attribute.Location, "shape", context.Describe,
+                    "two or three dimensions ((channels, height, width) or (time, features))", target);
+                return null;
+            }
+            int bad = dimensions.ToList().FindIndex(d => d <= 0);
+            if (bad >= 0)
+            {
+                // At the dimension, as [Input] does.
+                context.Report(DiagnosticDescriptors.InvalidArgument, argument!.LocationOfElement(bad) ?? context.Attribute.Location, "shape", context.Describe,
+                    "positive in every dimension", target);
+                return null;
+            }
             if (target.LongSize > int.MaxValue)
             {
                 context.Report(DiagnosticDescriptors.TooLarge, context.Attribute.Location, $"The output of {context.Describe}", LayerBuildContext.Literal(target.LongSize));
