@@ -105,6 +105,18 @@ namespace TensorForge.Samples.Pictures
             return ((int)gridWidth, (int)gridHeight);
         }
 
+        /// <summary>Decodes the PNG at <paramref name="path"/> (a check that a written picture is whole) and returns its size.</summary>
+        /// <exception cref="InvalidDataException">The file is missing or does not decode as an image.</exception>
+        public static (int Width, int Height) ReadPngSize(string path)
+        {
+            if (!File.Exists(path))
+                throw new InvalidDataException($"'{path}' was not written");
+            using SKBitmap? bitmap = SKBitmap.Decode(path);
+            if (bitmap is null)
+                throw new InvalidDataException($"'{path}' does not decode as an image");
+            return (bitmap.Width, bitmap.Height);
+        }
+
         private static byte Grey(float value, float black, float range)
         {
             float level = (value - black) / range * 255f;

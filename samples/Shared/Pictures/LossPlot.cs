@@ -10,10 +10,12 @@ namespace TensorForge.Samples.Pictures
     /// <param name="X">The x values (same length as <paramref name="Y"/>).</param>
     /// <param name="Y">The y values; non-finite ones are left out.</param>
     /// <param name="Faint">Draw the curve thin and light (e.g. the noisy per-step loss behind its per-epoch mean).</param>
-    public sealed record LossCurve(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Faint = false)
+    /// <param name="Color">Index into ScottPlot's category palette (0 blue, 1 orange, 2 green, 3 red, …), so that a faint
+    /// curve and its mean can share a colour; −1 (default): the curve's position in the plot.</param>
+    public sealed record LossCurve(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Faint = false, int Color = -1)
     {
         /// <summary>A curve of per-step losses: x is the step number from 1.</summary>
-        public static LossCurve FromSteps(string label, IReadOnlyList<float> losses, bool faint = false)
+        public static LossCurve FromSteps(string label, IReadOnlyList<float> losses, bool faint = false, int color = -1)
         {
             ArgumentNullException.ThrowIfNull(losses);
             var x = new double[losses.Count];
@@ -23,7 +25,7 @@ namespace TensorForge.Samples.Pictures
                 x[i] = i + 1;
                 y[i] = losses[i];
             }
-            return new LossCurve(label, x, y, faint);
+            return new LossCurve(label, x, y, faint, color);
         }
     }
 
@@ -61,8 +63,8 @@ namespace TensorForge.Samples.Pictures
                         ys.Add(curve.Y[i]);
                     }
                 }
-                Color color = palette[c % palette.Length];
-                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), curve.Faint ? color.WithAlpha(0.35) : color);
+                Color color = palette[(curve.Color >= 0 ? curve.Color : c) % palette.Length];
+                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), curve.Faint ? color.WithAlpha(0.25) : color);
                 line.LineWidth = curve.Faint ? 1 : 2;
                 line.LegendText = curve.Label;
                 line.MarkerSize = curve.Faint ? 0 : 5;
