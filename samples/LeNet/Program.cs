@@ -10,7 +10,7 @@ namespace TensorForge.Samples
         public const double RequiredAccuracyPercent = 97.0;
 
         private static readonly string Usage =
-            "usage: LeNet [--epochs N] [--seed N] [--required ACC] [--out PATH] [--data DIR] [--accuracy-file PATH]\n" +
+            "usage: LeNet [--epochs N] [--seed N] [--required ACC] [--out PATH] [--data DIR] [--accuracy-file PATH] [--plot PATH]\n" +
             "  --seed N              seed of the initialisation and the shuffling (default 42)\n" +
             "  --required ACC        the accuracy bar in percent (default 97.0; CI's regression guard lowers it)\n" +
             string.Format(CultureInfo.InvariantCulture, ClassifierSample.OptionsUsage, 10, "lenet5.safetensors");

@@ -7,7 +7,7 @@ namespace TensorForge.Samples
     internal static class Program
     {
         private static readonly string Usage =
-            "usage: Mnist [--epochs N] [--out PATH] [--data DIR] [--accuracy-file PATH]\n" +
+            "usage: Mnist [--epochs N] [--out PATH] [--data DIR] [--accuracy-file PATH] [--plot PATH]\n" +
             string.Format(System.Globalization.CultureInfo.InvariantCulture, ClassifierSample.OptionsUsage, 10, "mnist-mlp.safetensors");
 
         private static int Main(string[] args) =>

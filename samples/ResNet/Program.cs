@@ -14,7 +14,7 @@ namespace TensorForge.Samples
         private const int MaxShift = 2;
 
         private static readonly string Usage =
-            "usage: ResNet [--model resnet|vgg] [--epochs N] [--out PATH] [--data DIR] [--accuracy-file PATH] [--required ACC]\n" +
+            "usage: ResNet [--model resnet|vgg] [--epochs N] [--out PATH] [--data DIR] [--accuracy-file PATH] [--plot PATH] [--required ACC]\n" +
             "  --model NAME          resnet (default: 3 stages of 2 basic blocks, 174,970 parameters) or vgg (2×32, 2×64 conv + BN, 128, dropout)\n" +
             "  --required ACC        the accuracy bar in percent (default 98.9; CI's short runs lower it)\n" +
             string.Format(CultureInfo.InvariantCulture, ClassifierSample.OptionsUsage, 20, "<model>.safetensors");

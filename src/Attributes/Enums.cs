@@ -42,4 +42,21 @@ namespace TensorForge
         /// <summary><c>nn.BCEWithLogitsLoss()</c>: mean over batch × outputs; targets in [0, 1].</summary>
         BinaryCrossEntropyWithLogits,
     }
+
+    /// <summary>How the network's loss is reduced to the number <c>TrainStep</c> returns and differentiates (PyTorch's
+    /// <c>reduction</c>, plus the per-sample sum that a VAE's evidence lower bound needs). A layer's added loss (the KL term
+    /// of <see cref="ReparameterizeAttribute"/>) is summed over its elements per sample and then reduced over the batch as
+    /// the loss is: averaged, or summed under <see cref="Sum"/>.</summary>
+    public enum Reduction
+    {
+        /// <summary>PyTorch's <c>reduction='mean'</c>: MSE and BCE average over batch × outputs, cross-entropy over the rows
+        /// (batch × time steps) whose label is not ignored.</summary>
+        Mean = 0,
+        /// <summary>PyTorch's <c>reduction='sum'</c>: the sum over every element and every sample of the batch, so the loss and
+        /// its gradient grow with the batch size.</summary>
+        Sum,
+        /// <summary>Summed over each sample's elements (pixels, time steps), then averaged over the samples of the batch: PyTorch's
+        /// <c>reduction='sum'</c> divided by the batch size. The gradient scale does not depend on the batch size.</summary>
+        SumPerSample,
+    }
 }

@@ -14,6 +14,9 @@ namespace TensorForge
         /// <summary>How Dense and Conv2D weights are initialised. Default <see cref="TensorForge.Initialization.Default"/>:
         /// He-uniform before ReLU-family activations, Xavier-uniform otherwise.</summary>
         public Initialization Initialization { get; set; }
+        /// <summary>How the loss is reduced over the outputs and the batch (PyTorch's <c>reduction</c>). Default
+        /// <see cref="TensorForge.Reduction.Mean"/>.</summary>
+        public Reduction Reduction { get; set; }
     }
 
     /// <summary>The per-sample input shape, without the batch dimension: <c>[features]</c>, <c>[channels, height, width]</c> or <c>[time, features]</c>.

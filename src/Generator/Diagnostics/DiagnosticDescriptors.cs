@@ -50,6 +50,10 @@ namespace TensorForge.Generator.Diagnostics
         public const string WeightsTensorDTypeId = "TF2007";
         public const string WeightsTooManyProblemsId = "TF2008";
         public const string WeightsNotEmbeddedId = "TF2009";
+        // TF1020–TF1029: generative layers (TF1018–TF1019 left to the sequence layers being added beside them).
+        public const string UnflattenSizeId = "TF1020";
+        public const string ReparameterizeWidthId = "TF1021";
+        public const string TransposedNoOutputId = "TF1022";
 
         public static readonly DiagnosticDescriptor NotPartial = Error(NotPartialId, Declaration,
             "Network class must be partial",
@@ -252,6 +256,20 @@ namespace TensorForge.Generator.Diagnostics
             "Embedded weights file is not marked for embedding",
             "[Weights(Embed = true)] of '{0}' needs '{1}' built into the assembly: mark its item <AdditionalFiles Include=\"{1}\" TensorForgeEmbed=\"true\" /> (the TensorForge build targets then add it as the manifest resource '{2}')",
             "FromEmbeddedWeights() reads the file from the assembly's manifest resources; the TensorForge build targets embed every AdditionalFiles item marked TensorForgeEmbed=\"true\".");
+        public static readonly DiagnosticDescriptor UnflattenSize = Error(UnflattenSizeId, Shapes,
+            "Unflatten of the wrong size",
+            "Unflatten '{0}' reads a vector of {1} = {2} elements as {3}, but receives {4} ({5} elements) from '{6}'",
+            "Unflatten (PyTorch nn.Unflatten(1, shape)) reshapes each sample's vector without copying, so the input must be a vector with exactly as many elements as the shape.");
+
+        public static readonly DiagnosticDescriptor ReparameterizeWidth = Error(ReparameterizeWidthId, Shapes,
+            "Reparameterize needs a vector of even width",
+            "Reparameterize '{0}' reads its input as the mean and the log-variance of d latents, a vector [2·d], but receives {1}, {2}",
+            "The first half of the input is the mean μ, the second half log σ²; the output z has half the input's width.");
+
+        public static readonly DiagnosticDescriptor TransposedNoOutput = Error(TransposedNoOutputId, Shapes,
+            "Transposed convolution has no output",
+            "{0} has no output {1}: {2} = {3}; use less padding, a larger kernel, stride or output padding",
+            "Output size = (input − 1)·stride − 2·padding + dilation·(kernel − 1) + outputPadding + 1 must be at least 1 in each direction (PyTorch nn.ConvTranspose2d).");
 
         private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description)
             => new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
@@ -266,7 +284,8 @@ namespace TensorForge.Generator.Diagnostics
                 DenseNeedsVector, LossIncompatible, SoftmaxBeforeCrossEntropy, TooLarge, NoOutput, GroupsMismatch, AddShapeMismatch,
                 ConcatShapeMismatch, UnknownLayerReference, BlockInputMismatch, BatchNormInput, NeedsImage, TokenInputNeedsEmbedding, EmbeddingNeedsTokens, NeedsSequence, PositionalEncodingWidth, HeadsDoNotDivide,
                 WeightsFileNotFound, WeightsFileUnreadable, WeightsHeaderInvalid, WeightsTensorMissing, WeightsTensorExtra, WeightsTensorShape,
-                WeightsTensorDType, WeightsTooManyProblems, WeightsNotEmbedded);
+                WeightsTensorDType, WeightsTooManyProblems, WeightsNotEmbedded,
+                UnflattenSize, ReparameterizeWidth, TransposedNoOutput);
 
         public static DiagnosticDescriptor ById(string id)
         {

@@ -143,6 +143,27 @@ namespace TensorForge.Generator.Emit
             private bool HasLoss => Trainable && _plan.Loss != LossKind.None;
             private bool HasDropout => _layers.Any(l => l.UsesDropoutRandom);
 
+            /// <summary>Whether a layer adds a term to the loss (a Reparameterize layer's KL divergence).</summary>
+            private bool HasAddedLoss => Trainable && _layers.Select((l, i) => l.AddedLoss(i)).Any(e => e is not null);
+
+            /// <summary>The reduction arguments of the loss kernels: none for the default mean (the overloads without them).</summary>
+            private string ReductionArguments => _plan.Reduction == LossReduction.Mean ? "" : $", global::TensorForge.Reduction.{_plan.Reduction}, batch";
+
+            /// <summary>What TrainStep returns, for its documentation.</summary>
+            private string ReturnsText
+            {
+                get
+                {
+                    string reduced = _plan.Reduction switch
+                    {
+                        LossReduction.Sum => "Returns the loss summed over the outputs and the batch (PyTorch's reduction='sum')",
+                        LossReduction.SumPerSample => "Returns the loss summed over each sample's outputs and averaged over the batch",
+                        _ => "Returns the mean loss",
+                    };
+                    return HasAddedLoss ? reduced + ", plus <see cref=\"AuxiliaryLoss\"/>; the gradient is that sum's." : reduced + ".";
+                }
+            }
+
             public void Emit()
             {
                 EmitDocumentation();
@@ -200,7 +221,7 @@ namespace TensorForge.Generator.Emit
                 yield return $"Total parameters: {Literal.Grouped(_plan.ParameterCount)}";
                 yield return $"Multiply-accumulates per sample (forward): {Literal.Grouped(_layers.Sum(l => l.MultiplyAccumulates))}";
                 if (HasBuffers) yield return $"Buffers (running statistics): {Literal.Grouped(_layers.Sum(l => l.Buffers.Sum(b => b.Length)))}";
-                if (_plan.Loss != LossKind.None) yield return $"Loss: {_plan.Loss}";
+                if (_plan.Loss != LossKind.None) yield return $"Loss: {_plan.Loss}" + (_plan.Reduction == LossReduction.Mean ? "" : $", reduction {_plan.Reduction}");
                 if (_plan.Optimizer is { } optimizer) yield return $"Optimizer: {optimizer.Describe}";
                 if (_plan.Schedule is { } schedule) yield return $"Schedule: {schedule.Describe}";
             }
@@ -534,6 +555,8 @@ namespace TensorForge.Generator.Emit
                 });
                 _w.Line();
 
+                if (HasAddedLoss) EmitAuxiliaryLoss();
+
                 _w.Block($"private void RunForwardTrain({InType} {In}, int batch)", () =>
                 {
                     _w.Line("EnsureCapacity(batch);");
@@ -585,6 +608,22 @@ namespace TensorForge.Generator.Emit
                 }
                 _w.Line();
                 if (HasLoss) EmitTrainSteps();
+            }
+
+            /// <summary>The public sum of the layers' added losses (KL divergences) of the last ForwardTrain, reduced over the batch.</summary>
+            private void EmitAuxiliaryLoss()
+            {
+                var terms = _layers.Select((l, i) => (Layer: l, Expression: l.AddedLoss(i))).Where(t => t.Expression is not null).ToList();
+                string what = string.Join(" + ", terms.Select(t => Literal.Xml(t.Layer.AddedLossDescription)));
+                string sum = string.Join(" + ", terms.Select(t => t.Expression));
+                bool summed = _plan.Reduction == LossReduction.Sum;
+                _w.Line($"/// <summary>What layers add to the loss for the last <see cref=\"ForwardTrain\"/> or TrainStep: {what}, summed over the latents");
+                _w.Line($"/// and {(summed ? "summed over the batch (Reduction.Sum)" : "averaged over the batch")}; 0 when no training activations are kept. TrainStep adds it to the");
+                _w.Line("/// loss it returns, and <see cref=\"Backward\"/> adds its gradient (each call once) to the input gradients of the layers before.</summary>");
+                _w.Line(summed
+                    ? $"public float AuxiliaryLoss => _trainedBatch == 0 ? 0f : {sum};"
+                    : $"public float AuxiliaryLoss => _trainedBatch == 0 ? 0f : ({sum}) / _trainedBatch;");
+                _w.Line();
             }
 
             /// <summary>For a token network, the float overload of a member (the interfaces' and a Dataset's form): checks that
@@ -703,7 +742,10 @@ namespace TensorForge.Generator.Emit
                     string input = TrainExpression(layer.Inputs[0]);
                     string? second = slots > 1 ? TrainExpression(layer.Inputs[1]) : null;
                     var context = new BackwardContext(i, input, TrainExpression(i), gradient[i], destinations[0], optional[0] && !onlyForCaller,
-                        second, slots > 1 ? destinations[1] : null, slots > 1 && optional[1] && !onlyForCaller);
+                        second, slots > 1 ? destinations[1] : null, slots > 1 && optional[1] && !onlyForCaller)
+                    {
+                        AddedLossScale = _plan.Reduction == LossReduction.Sum ? "1f" : "1f / batch",
+                    };
                     void Body()
                     {
                         layer.EmitBackward(_w, context);
@@ -747,7 +789,7 @@ namespace TensorForge.Generator.Emit
                 {
                     _w.Line($"RunForwardTrain({In}, batch);");
                     _w.Line($"var lossGradient = {lossGradient};");
-                    _w.Line($"float loss = {lossCall};");
+                    _w.Line($"float loss = {lossCall}{(HasAddedLoss ? " + AuxiliaryLoss" : "")};");
                     _w.Line($"RunBackward(lossGradient, default({Span}), batch, accumulate: false);");
                     _w.Line("Step();");
                     _w.Line("return loss;");
@@ -757,8 +799,8 @@ namespace TensorForge.Generator.Emit
                 {
                     bool crossEntropy = _plan.Loss == LossKind.SoftmaxCrossEntropy;
                     _w.Line(crossEntropy
-                        ? $"/// <summary>One step on a mini-batch with class indices in [0, {classes}) ({rowsPerSample} per sample): forward, {_plan.Loss}, backward, optimizer{(_plan.Schedule is null ? "" : ", schedule")}. Returns the mean loss.</summary>"
-                        : $"/// <summary>One step on a mini-batch with 0/1 labels ({Literal.Int(_plan.Output.Size)} per sample): forward, {_plan.Loss}, backward, optimizer{(_plan.Schedule is null ? "" : ", schedule")}. Returns the mean loss.</summary>");
+                        ? $"/// <summary>One step on a mini-batch with class indices in [0, {classes}) ({rowsPerSample} per sample): forward, {_plan.Loss}, backward, optimizer{(_plan.Schedule is null ? "" : ", schedule")}. {ReturnsText}</summary>"
+                        : $"/// <summary>One step on a mini-batch with 0/1 labels ({Literal.Int(_plan.Output.Size)} per sample): forward, {_plan.Loss}, backward, optimizer{(_plan.Schedule is null ? "" : ", schedule")}. {ReturnsText}</summary>");
                     if (Tokens) EmitTokenWrapper("float", "TrainStep", "labels", "global::System.ReadOnlySpan<int> labels", "TrainStep(tokens, labels)", withOutput: false);
                     _w.Block($"public float TrainStep({InType} {In}, global::System.ReadOnlySpan<int> labels)", () =>
                     {
@@ -767,7 +809,7 @@ namespace TensorForge.Generator.Emit
                         {
                             _w.Line($"{Runtime}.Guard.Labels(labels, batch, {rowsPerSample}, {classes}, allowIgnored: true);");
                             _w.Line(CheckInputLine);
-                            Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, {BatchTimes(rowsPerSample)}, {classes})");
+                            Epilogue($"{Kernels}.Losses.SoftmaxCrossEntropy({output}, labels, lossGradient, {BatchTimes(rowsPerSample)}, {classes}{ReductionArguments})");
                         }
                         else
                         {
@@ -776,7 +818,7 @@ namespace TensorForge.Generator.Emit
                             _w.Line("EnsureCapacity(batch);");
                             _w.Line($"var targets = {NetworkNames.Sliced("_targets", _plan.Output.Size)};");
                             _w.Line("for (int i = 0; i < targets.Length; i++) targets[i] = labels[i];");
-                            Epilogue($"{Kernels}.Losses.BinaryCrossEntropyWithLogits({output}, targets, lossGradient)");
+                            Epilogue($"{Kernels}.Losses.BinaryCrossEntropyWithLogits({output}, targets, lossGradient{ReductionArguments})");
                         }
                     });
                     _w.Line();
@@ -784,12 +826,12 @@ namespace TensorForge.Generator.Emit
 
                 string floatCall = _plan.Loss switch
                 {
-                    LossKind.SoftmaxCrossEntropy => $"{Kernels}.Losses.SoftmaxCrossEntropy({output}, targets, lossGradient, {BatchTimes(rowsPerSample)}, {classes})",
-                    LossKind.BinaryCrossEntropyWithLogits => $"{Kernels}.Losses.BinaryCrossEntropyWithLogits({output}, targets, lossGradient)",
-                    _ => $"{Kernels}.Losses.MeanSquaredError({output}, targets, lossGradient)",
+                    LossKind.SoftmaxCrossEntropy => $"{Kernels}.Losses.SoftmaxCrossEntropy({output}, targets, lossGradient, {BatchTimes(rowsPerSample)}, {classes}{ReductionArguments})",
+                    LossKind.BinaryCrossEntropyWithLogits => $"{Kernels}.Losses.BinaryCrossEntropyWithLogits({output}, targets, lossGradient{ReductionArguments})",
+                    _ => $"{Kernels}.Losses.MeanSquaredError({output}, targets, lossGradient{ReductionArguments})",
                 };
                 string meaning = _plan.Loss == LossKind.SoftmaxCrossEntropy ? "class probabilities" : "targets";
-                _w.Line($"/// <summary>One step on a mini-batch with float {meaning} ({Literal.Int(_plan.Output.Size)} per sample): forward, {_plan.Loss}, backward, optimizer. Returns the mean loss.</summary>");
+                _w.Line($"/// <summary>One step on a mini-batch with float {meaning} ({Literal.Int(_plan.Output.Size)} per sample): forward, {_plan.Loss}, backward, optimizer. {ReturnsText}</summary>");
                 if (Tokens) EmitTokenWrapper("float", "TrainStep", "targets", $"{ReadOnlySpan} targets", "TrainStep(tokens, targets)", withOutput: false);
                 _w.Block($"public float TrainStep({InType} {In}, {ReadOnlySpan} targets)", () =>
                 {

@@ -48,6 +48,14 @@ namespace TensorForge.Generator.Layers
         /// anything changes.</summary>
         public virtual int MinimumTrainingBatch => 1;
 
+        /// <summary>The C# expression of a term this layer adds to the network's loss in training (a VAE's KL divergence), summed
+        /// over the batch by the last training forward pass, or null. The network reduces it over the batch as its loss, and
+        /// the layer's backward adds its gradient with <see cref="BackwardContext.AddedLossScale"/>.</summary>
+        public virtual string? AddedLoss(int index) => null;
+
+        /// <summary>What <see cref="AddedLoss"/> is, for documentation: "z's KL divergence to N(0, I)".</summary>
+        public virtual string AddedLossDescription => Name + "'s added loss";
+
         /// <summary>Multiply-accumulates per sample in the forward pass (the summary's MACs column).</summary>
         public virtual long MultiplyAccumulates => 0;
 
@@ -122,6 +130,10 @@ namespace TensorForge.Generator.Layers
         public bool SecondInputGradientOptional { get; }
         public string Workspace => "_workspace.Span";
         public string Static(string suffix) => NetworkNames.Static(Index, suffix);
+
+        /// <summary>The weight of a batch-summed added loss (<see cref="LayerPlan.AddedLoss"/>) in the network's loss: "1f / batch"
+        /// when the loss averages over the batch, "1f" under Reduction.Sum.</summary>
+        public string AddedLossScale { get; init; } = "1f / batch";
 
         /// <summary>Writes the second input's gradient statements, guarded when the caller may not want them, or nothing.</summary>
         public void EmitSecondInputGradient(SourceWriter writer, params string[] statements)

@@ -36,6 +36,10 @@ namespace TensorForge.Generator.Layers
             ["LayerNorm"] = LayerNormLayer.Create,
             ["PositionalEncoding"] = PositionalEncodingLayer.Create,
             ["MultiHeadAttention"] = MultiHeadAttentionLayer.Create,
+            ["ConvTranspose2D"] = ConvTranspose2DLayer.Create,
+            ["Upsample"] = UpsampleLayer.Create,
+            ["Unflatten"] = UnflattenLayer.Create,
+            ["Reparameterize"] = ReparameterizeLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);

@@ -43,6 +43,8 @@ namespace TensorForge.Generator.Shapes
         /// <summary>The manifest resource of the weights [Weights(Embed = true)] builds into the assembly, or null: the network
         /// gets <c>FromEmbeddedWeights()</c>. Taken from the attribute alone (see Weights/WeightsCheck.cs).</summary>
         public string? EmbeddedWeightsResource { get; init; }
+        /// <summary>How the loss, and the layers' added losses, are reduced over the batch ([Network(Reduction = …)]).</summary>
+        public LossReduction Reduction { get; init; }
     }
 
     /// <summary>The plan and the diagnostics found while making it.</summary>

@@ -67,6 +67,9 @@ namespace TensorForge.Generator.Shapes
             int seed = declaration.Network.GetInt("Seed", 0);
             int initialization = declaration.Network.GetInt("Initialization", 0);
             networkChecker(initialization >= 0 && initialization <= 1, "Initialization", "a defined Initialization value", initialization);
+            int reductionValue = declaration.Network.GetInt("Reduction", 0);
+            networkChecker(reductionValue >= 0 && reductionValue <= 2, "Reduction", "a defined Reduction value", reductionValue);
+            var reduction = reductionValue >= 0 && reductionValue <= 2 ? (LossReduction)reductionValue : LossReduction.Mean;
 
             // Training attributes: at most one optimizer, at most one schedule, a schedule needs an optimizer.
             bool trainingValid = true;
@@ -122,6 +125,7 @@ namespace TensorForge.Generator.Shapes
                 Vocabulary = valid ? graph.Vocabulary : 0,
                 EmbeddedWeightsResource = Weights.WeightsCheck.ResourceName(declaration),
                 PyTorchInitialization = initialization == 1,
+                Reduction = reduction,
             };
             // A block used several times repeats its errors at the same use site only once.
             return new PlanResult(plan, diagnostics.Distinct().ToEquatableArray());

@@ -3,8 +3,9 @@ using System.Numerics.Tensors;
 
 namespace TensorForge.Kernels
 {
-    /// <summary>Losses with PyTorch's mean reduction. Each returns the mean loss and, when <c>gradient</c> is not empty,
-    /// overwrites it with d(mean loss)/d(output) (already divided by the reduction count).</summary>
+    /// <summary>Losses with PyTorch's reductions (mean by default; sum; and the per-sample sum averaged over the batch). Each
+    /// returns the reduced loss and, when <c>gradient</c> is not empty, overwrites it with its derivative d(loss)/d(output)
+    /// (already divided by the reduction's divisor).</summary>
     /// <remarks>Sums are accumulated in double. As in PyTorch, the mean over nothing (batch 0 or empty spans) is NaN.</remarks>
     public static class Losses
     {
@@ -17,9 +18,25 @@ namespace TensorForge.Kernels
         /// and gets a zero gradient; with every row ignored the mean is NaN, as in PyTorch).
         /// Throws <see cref="ArgumentException"/> for any other label outside [0, classes).</summary>
         public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient, int batch, int classes)
+            => SoftmaxCrossEntropy(logits, labels, gradient, batch, classes, Reduction.Mean, batch);
+
+        /// <summary>Cross-entropy against class indices with the given reduction: <see cref="Reduction.Mean"/> as the overload
+        /// without it; <see cref="Reduction.Sum"/> the sum over the rows whose label is not ignored (0 when all are);
+        /// <see cref="Reduction.SumPerSample"/> that sum divided by <paramref name="samples"/> (the rows are
+        /// <paramref name="samples"/> samples of batch / samples time steps each). The gradient is the derivative of the value returned.</summary>
+        /// <param name="logits">[batch, classes].</param>
+        /// <param name="labels">[batch] class indices, or −100 to ignore a row.</param>
+        /// <param name="gradient">[batch, classes], overwritten with d(loss)/d(logits), or empty.</param>
+        /// <param name="batch">Rows.</param>
+        /// <param name="classes">Classes per row.</param>
+        /// <param name="reduction">How the per-row losses are reduced.</param>
+        /// <param name="samples">Samples the rows belong to (the divisor of <see cref="Reduction.SumPerSample"/>); ignored otherwise.</param>
+        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient, int batch, int classes,
+            Reduction reduction, int samples)
         {
             CheckLogits(logits, gradient, batch, classes);
             KernelArguments.AtLeast(labels.Length, nameof(labels), batch, 1, nameof(batch), "1");
+            CheckReduction(reduction, samples);
             int counted = 0;
             for (int r = 0; r < batch; r++)
             {
@@ -30,15 +47,16 @@ namespace TensorForge.Kernels
                     throw new ArgumentException($"Label {label} at index {r} is outside [0, {classes}): there are {classes} classes.", nameof(labels));
                 counted++;
             }
-            if (counted == 0)
+            int divisor = Divisor(reduction, counted, samples);
+            if (divisor == 0 || (counted == 0 && reduction == Reduction.Mean))
             {
                 if (!gradient.IsEmpty)
                     gradient.Slice(0, batch * classes).Clear();
-                return float.NaN;
+                return reduction == Reduction.Mean || divisor == 0 ? float.NaN : 0f;
             }
 
             double total = 0;
-            float inverseBatch = 1f / counted;
+            float inverseBatch = 1f / divisor;
             for (int r = 0; r < batch; r++)
             {
                 ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
@@ -60,21 +78,37 @@ namespace TensorForge.Kernels
                     gradientRow[label] -= inverseBatch;
                 }
             }
-            return (float)(total / counted);
+            return (float)(total / divisor);
         }
 
         /// <summary>Cross-entropy against class probabilities ([batch, classes]); mean over the batch.</summary>
         /// <remarks>Per row: −Σ t·log softmax(x) = logsumexp(x)·Σt − Σ t·x; gradient (softmax(x)·Σt − t) / batch. Targets
         /// need not sum to 1 (the formulas hold for any weights), as in PyTorch.</remarks>
         public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, int batch, int classes)
+            => SoftmaxCrossEntropy(logits, targets, gradient, batch, classes, Reduction.Mean, batch);
+
+        /// <summary>Cross-entropy against class probabilities with the given reduction: the per-row losses averaged over the
+        /// rows (<see cref="Reduction.Mean"/>), summed (<see cref="Reduction.Sum"/>) or summed and divided by
+        /// <paramref name="samples"/> (<see cref="Reduction.SumPerSample"/>). The gradient is the derivative of the value returned.</summary>
+        /// <param name="logits">[batch, classes].</param>
+        /// <param name="targets">[batch, classes] class weights.</param>
+        /// <param name="gradient">[batch, classes], overwritten with d(loss)/d(logits), or empty.</param>
+        /// <param name="batch">Rows.</param>
+        /// <param name="classes">Classes per row.</param>
+        /// <param name="reduction">How the per-row losses are reduced.</param>
+        /// <param name="samples">Samples the rows belong to (the divisor of <see cref="Reduction.SumPerSample"/>); ignored otherwise.</param>
+        public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, int batch, int classes,
+            Reduction reduction, int samples)
         {
             CheckLogits(logits, gradient, batch, classes);
             KernelArguments.AtLeast(targets.Length, nameof(targets), batch, classes, nameof(batch), nameof(classes));
-            if (batch == 0)
-                return float.NaN;
+            CheckReduction(reduction, samples);
+            int divisor = Divisor(reduction, batch, samples);
+            if (batch == 0 || divisor == 0)
+                return reduction == Reduction.Sum ? 0f : float.NaN;
 
             double total = 0;
-            float inverseBatch = 1f / batch;
+            float inverseBatch = 1f / divisor;
             for (int r = 0; r < batch; r++)
             {
                 ReadOnlySpan<float> row = logits.Slice(r * classes, classes);
@@ -89,47 +123,73 @@ namespace TensorForge.Kernels
                 {
                     Span<float> gradientRow = gradient.Slice(r * classes, classes);
                     total += SoftmaxInto(row, gradientRow, (float)(targetSum * inverseBatch)) * targetSum - dot;
-                    // gradient = softmax·Σt/batch − t/batch
+                    // gradient = softmax·Σt/divisor − t/divisor
                     TensorPrimitives.MultiplyAdd(targetRow, -inverseBatch, gradientRow, gradientRow);
                 }
             }
-            return (float)(total / batch);
+            return (float)(total / divisor);
         }
 
         /// <summary>Mean over every element of (output − target)².</summary>
         public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, Span<float> gradient)
+            => MeanSquaredError(output, targets, gradient, Reduction.Mean, 1);
+
+        /// <summary>(output − target)² averaged over every element (<see cref="Reduction.Mean"/>), summed
+        /// (<see cref="Reduction.Sum"/>), or summed and divided by <paramref name="samples"/> (<see cref="Reduction.SumPerSample"/>).
+        /// The gradient is the derivative of the value returned.</summary>
+        /// <param name="output">Predictions, batch × outputs.</param>
+        /// <param name="targets">Targets, as long as <paramref name="output"/>.</param>
+        /// <param name="gradient">Overwritten with d(loss)/d(output), or empty.</param>
+        /// <param name="reduction">How the squared errors are reduced.</param>
+        /// <param name="samples">Samples in the batch (the divisor of <see cref="Reduction.SumPerSample"/>); ignored otherwise.</param>
+        public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, Span<float> gradient, Reduction reduction, int samples)
         {
             KernelArguments.SameLength(targets.Length, nameof(targets), output.Length, nameof(output));
             CheckGradient(gradient, output.Length, nameof(output));
+            CheckReduction(reduction, samples);
             int n = output.Length;
-            if (n == 0)
-                return float.NaN;
+            int divisor = Divisor(reduction, n, samples);
+            if (n == 0 || divisor == 0)
+                return reduction == Reduction.Sum ? 0f : float.NaN;
 
             if (gradient.IsEmpty)
             {
                 float distance = TensorPrimitives.Distance(output, targets);
-                return (float)((double)distance * distance / n);
+                return (float)((double)distance * distance / divisor);
             }
             gradient = gradient.Slice(0, n);
             TensorPrimitives.Subtract(output, targets, gradient);
             double sumOfSquares = TensorPrimitives.SumOfSquares(gradient);
-            TensorPrimitives.Multiply(gradient, 2f / n, gradient);
-            return (float)(sumOfSquares / n);
+            TensorPrimitives.Multiply(gradient, 2f / divisor, gradient);
+            return (float)(sumOfSquares / divisor);
         }
 
         /// <summary>Mean over every element of the numerically stable BCE-with-logits: max(x,0) − x·t + log(1 + e^−|x|).</summary>
         /// <remarks>Gradient (σ(x) − t) / count. Evaluated per element in double: log1p has no vector form in .NET, and
         /// the loss is a negligible part of a training step next to the matrix multiplies.</remarks>
         public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient)
+            => BinaryCrossEntropyWithLogits(logits, targets, gradient, Reduction.Mean, 1);
+
+        /// <summary>BCE-with-logits averaged over every element (<see cref="Reduction.Mean"/>), summed (<see cref="Reduction.Sum"/>),
+        /// or summed and divided by <paramref name="samples"/> (<see cref="Reduction.SumPerSample"/>: a VAE's reconstruction
+        /// term, nats per image). The gradient is the derivative of the value returned.</summary>
+        /// <param name="logits">Logits, batch × outputs.</param>
+        /// <param name="targets">Targets in [0, 1], as long as <paramref name="logits"/>.</param>
+        /// <param name="gradient">Overwritten with d(loss)/d(logits), or empty.</param>
+        /// <param name="reduction">How the element losses are reduced.</param>
+        /// <param name="samples">Samples in the batch (the divisor of <see cref="Reduction.SumPerSample"/>); ignored otherwise.</param>
+        public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, Reduction reduction, int samples)
         {
             KernelArguments.SameLength(targets.Length, nameof(targets), logits.Length, nameof(logits));
             CheckGradient(gradient, logits.Length, nameof(logits));
+            CheckReduction(reduction, samples);
             int n = logits.Length;
-            if (n == 0)
-                return float.NaN;
+            int divisor = Divisor(reduction, n, samples);
+            if (n == 0 || divisor == 0)
+                return reduction == Reduction.Sum ? 0f : float.NaN;
 
             double total = 0;
-            double inverseCount = 1.0 / n;
+            double inverseCount = 1.0 / divisor;
             bool writeGradient = !gradient.IsEmpty;
             for (int i = 0; i < n; i++)
             {
@@ -144,6 +204,21 @@ namespace TensorForge.Kernels
                 }
             }
             return (float)(total * inverseCount);
+        }
+
+        /// <summary>The divisor of a reduction: the element count for the mean, 1 for the sum, the samples for the per-sample sum.</summary>
+        private static int Divisor(Reduction reduction, int count, int samples) => reduction switch
+        {
+            Reduction.Sum => 1,
+            Reduction.SumPerSample => samples,
+            _ => count,
+        };
+
+        private static void CheckReduction(Reduction reduction, int samples)
+        {
+            if (reduction is not (Reduction.Mean or Reduction.Sum or Reduction.SumPerSample))
+                throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"reduction must be Mean, Sum or SumPerSample but is {(int)reduction}.");
+            KernelArguments.NonNegative(samples, nameof(samples));
         }
 
         /// <summary>log(1 + e) for 0 ≤ e ≤ 1, accurate also when e is far below the rounding error of 1 + e

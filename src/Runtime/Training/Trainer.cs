@@ -45,6 +45,12 @@ namespace TensorForge.Training
         /// epoch's <see cref="EpochResult.TrainAccuracy"/> is NaN and the progress line omits it — an epoch is then only
         /// training and the test pass.</summary>
         public bool EvaluateTrainingSet { get; set; } = true;
+
+        /// <summary>If set, <see cref="Trainer.Fit"/> appends every training step's mean loss to this list, in order, for a loss
+        /// curve (a later <c>Fit</c> with the same list continues it). The capacity for all of a <c>Fit</c>'s steps is reserved
+        /// before the first, so recording allocates nothing per step. A non-finite loss that stops training is recorded too, as
+        /// the last entry. Default null: nothing is recorded. The per-epoch means are <see cref="EpochResult.Loss"/>.</summary>
+        public List<float>? StepLosses { get; set; }
     }
 
     /// <summary>The metrics of one epoch.</summary>
@@ -102,6 +108,8 @@ namespace TensorForge.Training
             float[] beforePreviousStep = options.KeepLastGoodParameters ? new float[stateSize] : [];
             bool havePrevious = false;
             bool checkpointWritten = false;
+            List<float>? stepLosses = options.StepLosses;
+            stepLosses?.EnsureCapacity(checked(stepLosses.Count + options.Epochs * stepsPerEpoch));
 
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -127,6 +135,7 @@ namespace TensorForge.Training
                         network.CopyStateTo(beforeStep);
                     }
                     float loss = network.TrainStep(batchInputs.AsSpan(0, count * sampleSize), batchLabels.AsSpan(0, count));
+                    stepLosses?.Add(loss);
                     if (!float.IsFinite(loss))
                     {
                         string restored = Restore(network, options, checkpointWritten, beforeStep, havePrevious ? beforePreviousStep : null);

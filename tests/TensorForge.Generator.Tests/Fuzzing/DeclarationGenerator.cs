@@ -43,6 +43,10 @@ internal static class DeclarationGenerator
             ["LayerNorm"] = LayerNorm,
             ["PositionalEncoding"] = PositionalEncoding,
             ["MultiHeadAttention"] = MultiHeadAttention,
+            ["ConvTranspose2D"] = ConvTranspose2D,
+            ["Upsample"] = Upsample,
+            ["Unflatten"] = Unflatten,
+            ["Reparameterize"] = wild => Plain("Reparameterize", wild),
         };
 
     /// <summary>Percent of declarations built layer by layer from the shapes (<see cref="GraphNetworkBuilder"/>: image networks,
@@ -241,6 +245,36 @@ internal static class DeclarationGenerator
             ActivationValue = activation, NamedArguments = named == 0, Name = name, From = reads,
         }.Attribute;
 
+    private static Gen<FuzzAttribute> ConvTranspose2D(bool wild) =>
+        from output in wild ? WildSize : Gen.Int[1, 16]
+        from kernel in wild ? WildSize : Gen.Int[1, 5]
+        from stride in Optional(wild, new int?[] { null, 1, 2 }, 0, -1, int.MaxValue)
+        from padding in Optional(wild, new int?[] { null, 0, 1 }, -1, 1000, int.MaxValue)
+        from outputPadding in Optional(wild, new int?[] { null, null, 0, 1 }, -1, 2, 5)
+        from dilation in Optional(wild, new int?[] { null, null, 1, 2 }, 0, -2, 100_000)
+        from groups in Optional(wild, new int?[] { null, null, 1, 2 }, 0, 3, int.MaxValue)
+        from bias in Gen.OneOf<bool?>(null, true, false)
+        from activation in ActivationValue(wild)
+        from name in Name(wild)
+        from reads in Gen.OneOf<string?>(null, null, null, null, null, null, "input")
+        select new ConvTransposeSpec(output, kernel)
+        {
+            StrideValue = stride, Padding = padding, OutputPadding = outputPadding, Dilation = dilation, Groups = groups, Bias = bias,
+            ActivationValue = activation, Name = name, From = reads,
+        }.Attribute;
+
+    private static Gen<FuzzAttribute> Upsample(bool wild) =>
+        from scale in wild ? Gen.OneOf(0, -1, 1, 2, 3, 46341, int.MaxValue) : Gen.Int[1, 3]
+        from name in Name(wild)
+        from reads in Gen.OneOf<string?>(null, null, null, null, "input")
+        select new UpsampleSpec(scale) { Name = name, From = reads }.Attribute;
+
+    private static Gen<FuzzAttribute> Unflatten(bool wild) =>
+        from rank in wild ? Gen.Int[1, 4] : Gen.Int[2, 3]
+        from dimensions in (wild ? WildSize : Gen.Int[1, 4]).Array[rank]
+        from name in Name(wild)
+        select new UnflattenSpec(dimensions.ToImmutableArray()) { Name = name }.Attribute;
+
     private static Gen<FuzzAttribute> Pool(string kind, bool wild) =>
         from kernel in wild ? WildSize : Gen.Int[1, 4]
         from stride in Optional(wild, new int?[] { null, null, 0, 1, 2 }, -1, int.MaxValue)
@@ -275,7 +309,7 @@ internal static class DeclarationGenerator
                 : "Input(" + string.Join(", ", dimensions.Select(FuzzDeclaration.Int)) + ")",
             Elements: dimensions.All(d => d > 0) ? dimensions.Aggregate(1L, (acc, d) => Math.Min(acc * d, 1L << 40)) : 0);
 
-    private static readonly HashSet<string> ImageKinds = new HashSet<string> { "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool" };
+    private static readonly HashSet<string> ImageKinds = new HashSet<string> { "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "ConvTranspose2D", "Upsample" };
 
     private static Gen<FuzzAttribute> Layer(bool wild)
     {

@@ -136,7 +136,7 @@ internal sealed record FuzzDeclaration(
         => Attributes.Concat(Enumerable.Repeat(BlockList.SelectMany(b => b.Attributes), 3).SelectMany(a => a));
 
     /// <summary>Convolutions or pooling layers (in the network or its blocks).</summary>
-    public bool HasImageLayers => AllKinds.Any(k => k is "Conv2D" or "MaxPool2D" or "AvgPool2D" or "GlobalAvgPool");
+    public bool HasImageLayers => AllKinds.Any(k => k is "Conv2D" or "MaxPool2D" or "AvgPool2D" or "GlobalAvgPool" or "ConvTranspose2D" or "Upsample");
 
     /// <summary>Add, Concat or From (in the network or its blocks).</summary>
     public bool HasGraphReferences => Attributes.Concat(BlockList.SelectMany(b => b.Attributes)).Any(a => a.Kind is "Add" or "Concat" || a.Text.Contains("From = ", StringComparison.Ordinal));

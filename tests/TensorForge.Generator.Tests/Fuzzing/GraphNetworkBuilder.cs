@@ -139,7 +139,9 @@ internal sealed class GraphNetworkBuilder
         {
             switch (_random.Next(100))
             {
-                case < 28: Add(Conv(x)); break;
+                case < 22: Add(Conv(x)); break;
+                case < 25: Add(ConvTranspose(x)); break;
+                case < 28: Add(x[1] * x[2] <= 64 && Chance(0.8) ? new UpsampleSpec(Pick(2, 2, 3)) : new UpsampleSpec(1)); break;
                 case < 38: Add(Pool(x)); break;
                 case < 46: Add(BatchNorm()); break;
                 case < 52: Add(Elementwise()); break;
@@ -156,7 +158,9 @@ internal sealed class GraphNetworkBuilder
         {
             switch (_random.Next(100))
             {
-                case < 30: Add(new DenseSpec(Int(1, 24)) { ActivationValue = Activation(), Bias = Pick<bool?>(null, true, false) }); break;
+                case < 25: Add(new DenseSpec(Int(1, 24)) { ActivationValue = Activation(), Bias = Pick<bool?>(null, true, false) }); break;
+                case < 28: Add(x.Length == 1 ? Unflatten(x[0]) : new DenseSpec(Int(1, 24))); break;
+                case < 30: Add(x.Length == 1 && x[0] % 2 == 0 ? new PlainSpec("Reparameterize") : new DenseSpec(2 * Int(1, 6))); break;
                 case < 42: Add(BatchNorm()); break;
                 case < 52: Add(Elementwise()); break;
                 case < 66: Residual(x); break;
@@ -240,6 +244,32 @@ internal sealed class GraphNetworkBuilder
             NamedArguments = Chance(0.1),
         };
     }
+
+    /// <summary>A transposed convolution that fits <paramref name="x"/>: kernel 1–4, stride 1–2 (1 on inputs above 12), padding
+    /// ≤ (kernel − 1)/2, output padding within PyTorch's rule and padding + stride − 1, dilation 1–2, groups dividing both channel counts.</summary>
+    private ConvTransposeSpec ConvTranspose(int[] x)
+    {
+        int output = Chance(0.35) ? x[0] : Int(1, 8);
+        int kernel = Int(1, 4), stride = x[1] <= 12 && x[2] <= 12 && Chance(0.5) ? 2 : 1, dilation = Chance(0.15) ? 2 : 1;
+        int padding = Int(0, (kernel - 1) / 2);
+        int extra = Chance(0.4) ? Int(0, Math.Min(Math.Max(stride, dilation) - 1, padding + stride - 1)) : 0;
+        List<int> divisors = Divisors(Gcd(x[0], output));
+        int groups = Chance(0.25) ? Pick(divisors.ToArray()) : 1;
+        return new ConvTransposeSpec(output, kernel)
+        {
+            StrideValue = stride == 1 && Chance(0.5) ? null : stride,
+            Padding = padding == 0 && Chance(0.6) ? null : padding,
+            OutputPadding = extra == 0 && Chance(0.7) ? null : extra,
+            Dilation = dilation == 1 && Chance(0.8) ? null : dilation,
+            Groups = groups == 1 && Chance(0.8) ? null : groups,
+            Bias = Pick<bool?>(null, null, true, false),
+            ActivationValue = Activation(),
+        };
+    }
+
+    /// <summary>[Unflatten] of a vector of <paramref name="n"/>: an image [n/4, 2, 2] when 4 divides n, else [n, 1, 1] or a sequence [1, n].</summary>
+    private UnflattenSpec Unflatten(int n)
+        => new UnflattenSpec(n % 4 == 0 && Chance(0.7) ? ImmutableArray.Create(n / 4, 2, 2) : Chance(0.7) ? ImmutableArray.Create(n, 1, 1) : ImmutableArray.Create(1, n));
 
     private PoolSpec Pool(int[] x)
     {

@@ -111,6 +111,40 @@ internal sealed record ConvSpec(int Out, int KernelHeight, int KernelWidth, bool
         => new[] { Out, KernelHeight, KernelWidth, StrideValue ?? 1, Padding ?? 0, Dilation ?? 1, Groups ?? 1 };
 }
 
+/// <summary>[ConvTranspose2D]: always a square kernel, <c>ConvTranspose2D(out, k)</c>.</summary>
+internal sealed record ConvTransposeSpec(int Out, int Kernel) : LayerSpec("ConvTranspose2D")
+{
+    public int? StrideValue { get; init; }
+    public int? Padding { get; init; }
+    public int? OutputPadding { get; init; }
+    public int? Dilation { get; init; }
+    public int? Groups { get; init; }
+    public bool? Bias { get; init; }
+    public int? ActivationValue { get; init; }
+
+    protected override IEnumerable<string> Arguments => new[]
+    {
+        Int(Out), Int(Kernel), Named("Stride", StrideValue), Named("Padding", Padding), Named("OutputPadding", OutputPadding),
+        Named("Dilation", Dilation), Named("Groups", Groups), Bool("Bias", Bias), Activation(ActivationValue),
+    };
+
+    public override IEnumerable<int> Integers => new[] { Out, Kernel, StrideValue ?? 1, Padding ?? 0, OutputPadding ?? 0, Dilation ?? 1, Groups ?? 1 };
+}
+
+/// <summary>[Upsample(scale)].</summary>
+internal sealed record UpsampleSpec(int Scale) : LayerSpec("Upsample")
+{
+    protected override IEnumerable<string> Arguments => new[] { Int(Scale) };
+    public override IEnumerable<int> Integers => new[] { Scale };
+}
+
+/// <summary>[Unflatten(dims…)].</summary>
+internal sealed record UnflattenSpec(ImmutableArray<int> Shape) : LayerSpec("Unflatten")
+{
+    protected override IEnumerable<string> Arguments => Shape.Select(Int);
+    public override IEnumerable<int> Integers => Shape;
+}
+
 /// <summary>[MaxPool2D] or [AvgPool2D].</summary>
 internal sealed record PoolSpec(string PoolKind, int Kernel) : LayerSpec(PoolKind)
 {
@@ -121,7 +155,7 @@ internal sealed record PoolSpec(string PoolKind, int Kernel) : LayerSpec(PoolKin
     public override IEnumerable<int> Integers => new[] { Kernel, StrideValue ?? 0, Padding ?? 0 };
 }
 
-/// <summary>A layer without arguments: GlobalAvgPool, Flatten, ReLU, Sigmoid, Tanh, Gelu, Softmax.</summary>
+/// <summary>A layer without arguments: GlobalAvgPool, Flatten, ReLU, Sigmoid, Tanh, Gelu, Softmax, Reparameterize.</summary>
 internal sealed record PlainSpec(string PlainKind) : LayerSpec(PlainKind)
 {
     protected override IEnumerable<string> Arguments => Enumerable.Empty<string>();

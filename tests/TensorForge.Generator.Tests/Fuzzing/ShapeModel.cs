@@ -218,6 +218,44 @@ internal sealed class ShapeModel
                 long? height = Window(x[1], 0, padding, kernel, stride, 1), width = Window(x[2], 0, padding, kernel, stride, 1);
                 return height is null || width is null ? null : new[] { x[0], (int)height, (int)width };
             }
+            case ConvTransposeSpec t:
+            {
+                // nn.ConvTranspose2d: out = (in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1, output_padding
+                // smaller than the stride or the dilation; TensorForge's kernels also need output_padding ≤ padding + stride − 1.
+                int output = scope.Substitute(t.Out), k = scope.Substitute(t.Kernel), stride = scope.Substitute(t.StrideValue ?? 1);
+                int padding = scope.Substitute(t.Padding ?? 0), extra = scope.Substitute(t.OutputPadding ?? 0), dilation = scope.Substitute(t.Dilation ?? 1);
+                int groups = scope.Substitute(t.Groups ?? 1), activation = t.ActivationValue ?? 0;
+                bool ok = Check(output > 0 && k > 0, "ConvTranspose2D sizes must be positive")
+                    & Check(stride >= 1 && dilation >= 1 && padding >= 0 && extra >= 0 && groups >= 1, "ConvTranspose2D stride, dilation, groups ≥ 1, paddings ≥ 0")
+                    & Check(activation is >= 0 and <= 5, "Activation is undefined");
+                if (ok) ok = Check(extra < Math.Max(stride, dilation) && extra <= (long)padding + stride - 1, "output padding too large");
+                if (!ok || !Check(x.Length == 3, "ConvTranspose2D needs an image")) return null;
+                if (!Check(x[0] % groups == 0 && output % groups == 0, "groups do not divide the channels")) return null;
+                long Length(int input) => (long)(input - 1) * stride - 2L * padding + (long)dilation * (k - 1) + extra + 1;
+                long height = Length(x[1]), width = Length(x[2]);
+                if (!Check(height >= 1 && width >= 1, "the transposed convolution has no output")) return null;
+                double padded = (double)output * (height + 2L * padding + 1) * (width + 2L * padding + 1);
+                if (!Check(padded <= int.MaxValue && height <= int.MaxValue && width <= int.MaxValue, "the padded output does not fit in an int")) return null;
+                if (!AddParameters((long)x[0] * (output / groups) * k * k, t.Bias == false ? 0 : output)) return null;
+                return new[] { output, (int)height, (int)width };
+            }
+            case UpsampleSpec u:
+            {
+                int scale = scope.Substitute(u.Scale);
+                if (!Check(scale >= 1, "Upsample scale ≥ 1") || !Check(x.Length == 3, "Upsample needs an image")) return null;
+                long height = (long)x[1] * scale, width = (long)x[2] * scale;
+                if (!Check(x[0] * height * width <= int.MaxValue, "the upsampled image is too large")) return null;
+                return new[] { x[0], (int)height, (int)width };
+            }
+            case UnflattenSpec f:
+            {
+                int[] shape = f.Shape.Select(scope.Substitute).ToArray();
+                if (!Check(shape.Length is 2 or 3, "Unflatten needs two or three dimensions") || !Check(shape.All(d => d > 0), "Unflatten dimensions must be positive")) return null;
+                if (!Check(Size(shape) <= int.MaxValue, "the unflattened shape is too large")) return null;
+                return Check(x.Length == 1 && x[0] == Size(shape), $"Unflatten of {SpecText.Shape(x)} into {SpecText.Shape(shape)}") ? shape : null;
+            }
+            case PlainSpec { PlainKind: "Reparameterize" }:
+                return Check(x.Length == 1 && x[0] % 2 == 0, "Reparameterize needs a vector of even width") ? new[] { x[0] / 2 } : null;
             case PlainSpec { PlainKind: "GlobalAvgPool" }:
                 return Check(x.Length == 3, "GlobalAvgPool needs an image") ? new[] { x[0] } : null;
             case PlainSpec { PlainKind: "Flatten" }:

@@ -71,6 +71,35 @@ public class TrainerTests
         Assert.Equal([[0, 1], [2, 3], [4]], network.Batches);
     }
 
+    [Fact]
+    public void Step_losses_are_recorded_in_order_and_average_to_the_epoch_loss()
+    {
+        // The loss of call c is c, so the history must read 1, 2, …, 9 (3 epochs of 3 steps: batches 4, 4, 2).
+        var network = new RecordingNetwork(call => call);
+        var history = new List<float> { -1f }; // a second Fit continues the list
+        IReadOnlyList<EpochResult> results = Trainer.Fit(network, Indexed(10), null,
+            new TrainerOptions { Epochs = 3, BatchSize = 4, Log = null, StepLosses = history });
+
+        Assert.Equal([-1f, 1, 2, 3, 4, 5, 6, 7, 8, 9], history);
+        for (int e = 0; e < 3; e++)
+        {
+            float expected = (4f * history[1 + 3 * e] + 4f * history[2 + 3 * e] + 2f * history[3 + 3 * e]) / 10f;
+            Assert.Equal(expected, results[e].Loss, 5);
+        }
+    }
+
+    [Fact]
+    public void The_non_finite_loss_that_stops_training_is_the_last_recorded()
+    {
+        var network = new RecordingNetwork(call => call == 5 ? float.NaN : 0.5f);
+        var history = new List<float>();
+        Assert.Throws<InvalidOperationException>(() =>
+            Trainer.Fit(network, Indexed(10), null, new TrainerOptions { Epochs = 4, BatchSize = 4, Log = null, StepLosses = history }));
+        Assert.Equal(5, history.Count);
+        Assert.True(float.IsNaN(history[^1]));
+        Assert.All(history.Take(4), loss => Assert.Equal(0.5f, loss));
+    }
+
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
