@@ -36,6 +36,7 @@ namespace TensorForge.Generator.Layers
             ["LayerNorm"] = LayerNormLayer.Create,
             ["PositionalEncoding"] = PositionalEncodingLayer.Create,
             ["MultiHeadAttention"] = MultiHeadAttentionLayer.Create,
+            ["AdditiveAttention"] = AdditiveAttentionLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);
