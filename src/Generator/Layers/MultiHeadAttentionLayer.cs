@@ -43,7 +43,7 @@ namespace TensorForge.Generator.Layers
         private string Rows => $"batch * {Steps}";
         private bool HasDropout => DropoutProbability > 0f;
 
-        public override string Description => $"MultiHeadAttention({Heads} heads{(Causal ? ", causal" : "")})";
+        public override string Description => $"MultiHeadAttention({Heads} heads{(Causal ? ", causal" : "")}{(HasDropout ? ", dropout " + Literal.Float(DropoutProbability).TrimEnd('f') : "")})";
 
         public override long MultiplyAccumulates => 4L * Steps * Width * Width + 2L * Steps * Steps * Width;
 
