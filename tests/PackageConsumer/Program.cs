@@ -3,7 +3,8 @@ using TensorForge;
 
 // What `dotnet add package TensorForge` gives a user: the generator writes ConsumerNet's members, the runtime trains it, and
 // the same code runs under the JIT and as a Native AOT binary. Exits 1 if the loss does not fall, if a saved and reloaded
-// network does not give bit-identical outputs, or if loading changed nothing.
+// network does not give bit-identical outputs, or if loading changed nothing; then the same for two token sequence networks
+// (an LSTM with additive attention, a causal Transformer; SequenceCheck.cs), which must also allocate nothing per call.
 
 const int Features = ConsumerNet.InputSize, Classes = ConsumerNet.OutputSize, Samples = 256, Batch = 32, Steps = 60;
 
@@ -73,6 +74,8 @@ finally
 {
     File.Delete(path);
 }
+
+failures.AddRange(SequenceCheck.Run());
 
 foreach (string failure in failures)
     Console.WriteLine($"FAILED: {failure}");

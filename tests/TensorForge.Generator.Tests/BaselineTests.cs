@@ -18,6 +18,7 @@ public class BaselineTests
         { "LeNet5", Sources.LeNet5, "Samples.Vision.LeNet5.g.cs" },
         { "ResidualBlocks", Sources.Residual, "Samples.Vision.TinyResNet.g.cs" },
         { "TokenSequence", Sources.Tokens, "Samples.Text.CharacterModel.g.cs" },
+        { "RecurrentAttention", Sources.RecurrentAttention, "Samples.Text.AttentionClassifier.g.cs" },
     };
 
     [Theory]

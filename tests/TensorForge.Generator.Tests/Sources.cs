@@ -182,4 +182,20 @@ internal static class Sources
         [Adam(LearningRate = 2e-3f)]
         public partial class CharacterModel;
         """;
+
+    public const string RecurrentAttention = """
+        using TensorForge;
+
+        namespace Samples.Text;
+
+        /// <summary>A sentence classifier: a bidirectional LSTM read by additive attention pooling.</summary>
+        [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 5)]
+        [Input(12)]
+        [Embedding(20, 8, Name = "embed")]
+        [Lstm(16, Bidirectional = true, Name = "lstm")]
+        [AdditiveAttention(8, Name = "pool")]
+        [Dense(3, Name = "head")]
+        [Adam]
+        public partial class AttentionClassifier;
+        """;
 }

@@ -291,38 +291,51 @@ namespace TensorForge.Generator.Emit
 
             // ---- fields ---------------------------------------------------------------------------------
 
-            /// <summary>Every batch-sized buffer: field name and per-sample size.</summary>
-            private IEnumerable<(string Field, int PerSample, string Purpose, string? Size)> Buffers()
+            /// <summary>A batch-sized buffer field: its per-sample size (or <c>Size</c>, a C# expression of <c>batch</c>), whether only
+            /// training mode uses it (then it is allocated on the first ForwardTrain or TrainStep, so that inference-only use of a
+            /// trainable network holds no gradients or caches), and the smaller size inference needs when both modes use it.</summary>
+            private sealed record BatchBuffer(string Field, int PerSample, string Purpose, string? Size = null, bool TrainingOnly = false, string? InferenceSize = null)
             {
-                if (Trainable && !Tokens) yield return ("_input", _plan.Input.Size, "the input of the last ForwardTrain", null);
+                public string Allocation(string? size) => $"{Field} = new {Runtime}.AlignedBuffer({size ?? $"checked(batch * {Literal.Int(PerSample)})"});";
+            }
+
+            /// <summary>Every batch-sized buffer.</summary>
+            private IEnumerable<BatchBuffer> Buffers()
+            {
+                if (Trainable && !Tokens) yield return new BatchBuffer("_input", _plan.Input.Size, "the input of the last ForwardTrain", TrainingOnly: true);
                 for (int i = 0; i < _layers.Count; i++)
                 {
                     LayerPlan layer = _layers[i];
-                    if (!layer.AliasesInput(training: false) || (Trainable && !layer.AliasesInput(training: true)))
+                    bool inference = !layer.AliasesInput(training: false);
+                    if (inference || (Trainable && !layer.AliasesInput(training: true)))
                     {
-                        yield return (NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}", null);
+                        yield return new BatchBuffer(NetworkNames.OutputField(i), layer.Output.Size, $"output of {layer.Name}", TrainingOnly: !inference);
                     }
-                    foreach (ScratchBuffer scratch in layer.ScratchBuffers.Where(b => !b.Fixed))
+                    foreach (ScratchBuffer scratch in layer.ScratchBuffers.Where(b => !b.Fixed && (Trainable || !b.TrainingOnly)))
                     {
-                        yield return (NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}", scratch.Size);
+                        yield return new BatchBuffer(NetworkNames.ScratchField(i, scratch), scratch.PerSample, $"{scratch.Suffix} of {layer.Name}",
+                            Trainable || scratch.InferenceSize is null ? scratch.Size : scratch.InferenceSize, scratch.TrainingOnly, Trainable ? scratch.InferenceSize : null);
                     }
                     if (!Trainable) continue;
                     if (_flow.NeedsGradientField(i))
                     {
-                        yield return (NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})", null);
+                        yield return new BatchBuffer(NetworkNames.OutputGradientField(i), layer.Output.Size, $"dLoss/d(output of {layer.Name})", TrainingOnly: true);
                     }
                     if (!_flow.IsLive(i) || _flow.IsView(i)) continue;
                     for (int slot = 0; slot < layer.Inputs.Count; slot++)
                     {
                         if (!_flow.WritesDirectly(i, slot))
                         {
-                            yield return (NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients", null);
+                            yield return new BatchBuffer(NetworkNames.InputGradientField(i, slot), SizeOf(layer.Inputs[slot]), $"dLoss/d(input {slot + 1} of {layer.Name}), added to the other readers' gradients", TrainingOnly: true);
                         }
                     }
                 }
-                if (HasLoss) yield return ("_lossGradient", _plan.Output.Size, "dLoss/d(network output)", null);
-                if (HasLoss && _plan.Loss == LossKind.BinaryCrossEntropyWithLogits) yield return ("_targets", _plan.Output.Size, "0/1 labels as float targets", null);
+                if (HasLoss) yield return new BatchBuffer("_lossGradient", _plan.Output.Size, "dLoss/d(network output)", TrainingOnly: true);
+                if (HasLoss && _plan.Loss == LossKind.BinaryCrossEntropyWithLogits) yield return new BatchBuffer("_targets", _plan.Output.Size, "0/1 labels as float targets", TrainingOnly: true);
             }
+
+            /// <summary>Whether EnsureCapacity tells training from inference (a trainable network has training-only buffers).</summary>
+            private bool SplitsCapacity => Buffers().Any(b => b.TrainingOnly || b.InferenceSize is not null);
 
             private void EmitFields()
             {
@@ -338,9 +351,15 @@ namespace TensorForge.Generator.Emit
                 if (HasDropout) _w.Line($"private {Runtime}.SeededRandom _dropoutRandom;");
                 _w.Line("/// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>");
                 _w.Line("private int _capacity;");
-                foreach ((string field, int _, string purpose, string? _) in Buffers())
+                if (SplitsCapacity)
                 {
-                    _w.Line($"private {Runtime}.AlignedBuffer {field} = {Runtime}.AlignedBuffer.Empty; // {purpose}");
+                    _w.Line("/// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to");
+                    _w.Line("/// <see cref=\"_capacity\"/> from then on.</summary>");
+                    _w.Line("private int _trainingCapacity;");
+                }
+                foreach (BatchBuffer buffer in Buffers())
+                {
+                    _w.Line($"private {Runtime}.AlignedBuffer {buffer.Field} = {Runtime}.AlignedBuffer.Empty; // {buffer.Purpose}{(buffer.TrainingOnly ? " (training)" : "")}");
                 }
                 for (int i = 0; i < _layers.Count; i++)
                 {
@@ -559,7 +578,7 @@ namespace TensorForge.Generator.Emit
 
                 _w.Block($"private void RunForwardTrain({InType} {In}, int batch)", () =>
                 {
-                    _w.Line("EnsureCapacity(batch);");
+                    _w.Line("EnsureCapacity(batch, training: true);");
                     if (_layers.Any(l => l.ParameterCount > 0)) _w.Line("var parameters = _parameters.Span;");
                     if (HasBuffers) _w.Line(BuffersLocal);
                     _w.Line($"var cachedInput = {TrainExpression(-1)};");
@@ -815,7 +834,7 @@ namespace TensorForge.Generator.Emit
                         {
                             _w.Line($"{Runtime}.Guard.Labels(labels, batch, OutputSize, 2);");
                             _w.Line(CheckInputLine);
-                            _w.Line("EnsureCapacity(batch);");
+                            _w.Line("EnsureCapacity(batch, training: true);");
                             _w.Line($"var targets = {NetworkNames.Sliced("_targets", _plan.Output.Size)};");
                             _w.Line("for (int i = 0; i < targets.Length; i++) targets[i] = labels[i];");
                             Epilogue($"{Kernels}.Losses.BinaryCrossEntropyWithLogits({output}, targets, lossGradient{ReductionArguments})");
@@ -888,9 +907,9 @@ namespace TensorForge.Generator.Emit
                 {
                     _w.Line($"{Runtime}.Guard.NotAliased(span, name, _parameters.Span, \"Parameters\");");
                     if (Trainable) _w.Line($"{Runtime}.Guard.NotAliased(span, name, _gradients.Span, \"Gradients\");");
-                    foreach ((string field, int _, string purpose, string? _) in Buffers())
+                    foreach (BatchBuffer buffer in Buffers())
                     {
-                        _w.Line($"{Runtime}.Guard.NotAliased(span, name, {field}.Span, {Literal.String("batch buffer (" + purpose + ")")});");
+                        _w.Line($"{Runtime}.Guard.NotAliased(span, name, {buffer.Field}.Span, {Literal.String("batch buffer (" + buffer.Purpose + ")")});");
                     }
                     if (HasWorkspace) _w.Line($"{Runtime}.Guard.NotAliased(span, name, _workspace.Span, \"kernel workspace\");");
                 });
@@ -902,27 +921,58 @@ namespace TensorForge.Generator.Emit
                     _w.Line($"if (CheckFinite) {Runtime}.Guard.Finite(span, name);");
                 });
                 _w.Line();
-                _w.Block("private void EnsureCapacity(int batch)", () =>
+                if (!SplitsCapacity)
                 {
-                    _w.Line("if (batch <= _capacity) return;");
-                    foreach ((string field, int perSample, string _, string? size) in Buffers())
+                    _w.Block("private void EnsureCapacity(int batch, bool training = false)", () =>
                     {
-                        _w.Line($"{field} = new {Runtime}.AlignedBuffer({size ?? $"checked(batch * {Literal.Int(perSample)})"});");
-                    }
-                    if (Tokens)
+                        _w.Line("if (batch <= _capacity) return;");
+                        foreach (BatchBuffer buffer in Buffers()) _w.Line(buffer.Allocation(buffer.Size));
+                        EmitSharedAllocations();
+                        _w.Line("_capacity = batch;");
+                    });
+                    return;
+                }
+                _w.Line("/// <summary>Grows the batch buffers to <paramref name=\"batch\"/> samples. The training-only ones (gradients, caches, and the");
+                _w.Line("/// training size of a workspace that inference needs less of) only once training mode has been used.</summary>");
+                _w.Block("private void EnsureCapacity(int batch, bool training = false)", () =>
+                {
+                    _w.Line("if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;");
+                    _w.Line("bool grow = batch > _capacity;");
+                    _w.Line("if (!grow) batch = _capacity;");
+                    _w.Line("bool withTraining = training || _trainingCapacity != 0;");
+                    _w.Block("if (grow)", () =>
                     {
-                        _w.Line("_tokenScratch = new int[checked(batch * InputSize)];");
-                        if (Trainable) _w.Line("_inputTokens = new int[checked(batch * InputSize)];");
-                    }
-                    if (HasWorkspace)
+                        foreach (BatchBuffer buffer in Buffers().Where(b => !b.TrainingOnly && b.InferenceSize is null)) _w.Line(buffer.Allocation(buffer.Size));
+                        EmitSharedAllocations();
+                    });
+                    foreach (BatchBuffer buffer in Buffers().Where(b => b.InferenceSize is not null))
                     {
-                        List<string> sizes = WorkspaceSizes;
-                        string max = sizes[0];
-                        foreach (string size in sizes.Skip(1)) max = $"global::System.Math.Max({max}, {size})";
-                        _w.Line($"_workspace = new {Runtime}.AlignedBuffer({max});");
+                        _w.Line(buffer.Allocation($"withTraining ? {buffer.Size} : {buffer.InferenceSize}"));
                     }
+                    _w.Block("if (withTraining)", () =>
+                    {
+                        foreach (BatchBuffer buffer in Buffers().Where(b => b.TrainingOnly)) _w.Line(buffer.Allocation(buffer.Size));
+                        _w.Line("_trainingCapacity = batch;");
+                    });
                     _w.Line("_capacity = batch;");
                 });
+            }
+
+            /// <summary>The token scratch arrays and the shared kernel workspace, sized for <c>batch</c>.</summary>
+            private void EmitSharedAllocations()
+            {
+                if (Tokens)
+                {
+                    _w.Line("_tokenScratch = new int[checked(batch * InputSize)];");
+                    if (Trainable) _w.Line("_inputTokens = new int[checked(batch * InputSize)];");
+                }
+                if (HasWorkspace)
+                {
+                    List<string> sizes = WorkspaceSizes;
+                    string max = sizes[0];
+                    foreach (string size in sizes.Skip(1)) max = $"global::System.Math.Max({max}, {size})";
+                    _w.Line($"_workspace = new {Runtime}.AlignedBuffer({max});");
+                }
             }
         }
     }

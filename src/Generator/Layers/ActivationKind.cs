@@ -58,7 +58,7 @@ namespace TensorForge.Generator.Layers
     {
         private bool KeepsInput => ActivationCalls.BackwardNeedsInput(Kind);
         private ScratchBuffer PreActivation => new ScratchBuffer("PreActivation", Size);
-        private ScratchBuffer Gradient => new ScratchBuffer("ActivationGradient", Size);
+        private ScratchBuffer Gradient => new ScratchBuffer("ActivationGradient", Size, TrainingOnly: true);
 
         public System.Collections.Generic.IEnumerable<ScratchBuffer> Buffers
         {

@@ -62,7 +62,7 @@ namespace TensorForge.Generator.Layers
         private ScratchBuffer PreActivationBuffer => new ScratchBuffer("PreActivation", Output.Size);
 
         /// <summary>dLoss/d(x·Wᵀ + b).</summary>
-        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Output.Size);
+        private ScratchBuffer ActivationGradientBuffer => new ScratchBuffer("ActivationGradient", Output.Size, TrainingOnly: true);
 
         public override IEnumerable<ScratchBuffer> ScratchBuffers
         {

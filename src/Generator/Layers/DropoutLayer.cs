@@ -19,7 +19,7 @@ namespace TensorForge.Generator.Layers
 
         public override string Description => "Dropout(" + Literal.Float(P).TrimEnd('f') + ")";
 
-        private ScratchBuffer Mask => new ScratchBuffer("Mask", Input.Size);
+        private ScratchBuffer Mask => new ScratchBuffer("Mask", Input.Size, TrainingOnly: true);
 
         public override IEnumerable<ScratchBuffer> ScratchBuffers { get { yield return Mask; } }
 

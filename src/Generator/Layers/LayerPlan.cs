@@ -24,8 +24,10 @@ namespace TensorForge.Generator.Layers
     /// <summary>An extra buffer a layer keeps between forward and backward (pre-activations, dropout masks): batch × PerSample
     /// floats, or PerSample floats whatever the batch when <paramref name="Fixed"/> (per-channel batch statistics).
     /// <paramref name="Size"/>, when given, is the C# expression (of <c>batch</c>) of its length, for a kernel workspace whose
-    /// size a runtime method computes; such a buffer is passed whole.</summary>
-    internal sealed record ScratchBuffer(string Suffix, int PerSample, bool Fixed = false, string? Size = null);
+    /// size a runtime method computes; such a buffer is passed whole. <paramref name="TrainingOnly"/> marks a buffer only the
+    /// training forward or the backward pass uses (allocated on the first training call); <paramref name="InferenceSize"/>, the
+    /// smaller length an inference forward needs of a buffer whose training length is <paramref name="Size"/>.</summary>
+    internal sealed record ScratchBuffer(string Suffix, int PerSample, bool Fixed = false, string? Size = null, bool TrainingOnly = false, string? InferenceSize = null);
 
     /// <summary>A planned layer: shapes, parameters and how to emit its blocks. One derived record per layer kind, in its own file.</summary>
     internal abstract record LayerPlan(string Kind, string Name, Shape Input, Shape Output, EquatableArray<ParameterTensor> Parameters)

@@ -40,6 +40,7 @@ namespace TensorForge.Generator.Layers
             ["Upsample"] = UpsampleLayer.Create,
             ["Unflatten"] = UnflattenLayer.Create,
             ["Reparameterize"] = ReparameterizeLayer.Create,
+            ["AdditiveAttention"] = AdditiveAttentionLayer.Create,
         };
 
         public static bool TryGet(string kind, out LayerBuilder builder) => Builders.TryGetValue(kind, out builder!);

@@ -43,7 +43,7 @@ namespace TensorForge.Generator.Layers
         private string Rows => $"batch * {Steps}";
         private bool HasDropout => DropoutProbability > 0f;
 
-        public override string Description => $"MultiHeadAttention({Heads} heads{(Causal ? ", causal" : "")})";
+        public override string Description => $"MultiHeadAttention({Heads} heads{(Causal ? ", causal" : "")}{(HasDropout ? ", dropout " + Literal.Float(DropoutProbability).TrimEnd('f') : "")})";
 
         public override long MultiplyAccumulates => 4L * Steps * Width * Width + 2L * Steps * Steps * Width;
 
@@ -54,12 +54,12 @@ namespace TensorForge.Generator.Layers
         private ScratchBuffer V => new ScratchBuffer("Values", Input.Size);
         private ScratchBuffer Heads_ => new ScratchBuffer("HeadOutputs", Input.Size);
         private ScratchBuffer Probabilities => new ScratchBuffer("Probabilities", Heads * Steps * Steps);
-        private ScratchBuffer Mask => new ScratchBuffer("DropoutMask", Heads * Steps * Steps);
+        private ScratchBuffer Mask => new ScratchBuffer("DropoutMask", Heads * Steps * Steps, TrainingOnly: true);
         private ScratchBuffer Work => new ScratchBuffer("AttentionWorkspace", 0, Size: $"{NetworkNames.Kernels}.Attention.WorkspaceSize({Steps}, {Width}, {Heads})");
-        private ScratchBuffer DHeads => new ScratchBuffer("HeadOutputGradient", Input.Size);
-        private ScratchBuffer DQ => new ScratchBuffer("QueryGradient", Input.Size);
-        private ScratchBuffer DK => new ScratchBuffer("KeyGradient", Input.Size);
-        private ScratchBuffer DV => new ScratchBuffer("ValueGradient", Input.Size);
+        private ScratchBuffer DHeads => new ScratchBuffer("HeadOutputGradient", Input.Size, TrainingOnly: true);
+        private ScratchBuffer DQ => new ScratchBuffer("QueryGradient", Input.Size, TrainingOnly: true);
+        private ScratchBuffer DK => new ScratchBuffer("KeyGradient", Input.Size, TrainingOnly: true);
+        private ScratchBuffer DV => new ScratchBuffer("ValueGradient", Input.Size, TrainingOnly: true);
 
         public override IEnumerable<ScratchBuffer> ScratchBuffers
         {

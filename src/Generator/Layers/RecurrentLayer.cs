@@ -87,12 +87,13 @@ namespace TensorForge.Generator.Layers
 
         private ScratchBuffer Work(int layer, int direction)
             => new ScratchBuffer($"Workspace{layer}{(direction == 1 ? "Reverse" : "")}", 0,
-                Size: $"{KernelClass}.WorkspaceSize(batch, {Steps}, {InputSize(layer)}, {Hidden}, training: true)");
+                Size: $"{KernelClass}.WorkspaceSize(batch, {Steps}, {InputSize(layer)}, {Hidden}, training: true)",
+                InferenceSize: $"{KernelClass}.WorkspaceSize(batch, {Steps}, {InputSize(layer)}, {Hidden}, training: false)");
         /// <summary>The output sequence of a stacked layer, or of the last one when only its last step is the output.</summary>
         private ScratchBuffer Sequence(int layer) => new ScratchBuffer($"Sequence{layer}", Steps * Width);
         private ScratchBuffer Direction(int layer, int direction) => new ScratchBuffer($"Direction{layer}{(direction == 1 ? "Reverse" : "")}", Steps * Hidden);
-        private ScratchBuffer SequenceGradient(int layer) => new ScratchBuffer($"SequenceGradient{layer}", Steps * Width);
-        private ScratchBuffer DirectionGradient(int layer, int direction) => new ScratchBuffer($"DirectionGradient{layer}{(direction == 1 ? "Reverse" : "")}", Steps * Hidden);
+        private ScratchBuffer SequenceGradient(int layer) => new ScratchBuffer($"SequenceGradient{layer}", Steps * Width, TrainingOnly: true);
+        private ScratchBuffer DirectionGradient(int layer, int direction) => new ScratchBuffer($"DirectionGradient{layer}{(direction == 1 ? "Reverse" : "")}", Steps * Hidden, TrainingOnly: true);
 
         private bool OwnsSequence(int layer) => layer < LayerCount - 1 || !ReturnSequences;
 

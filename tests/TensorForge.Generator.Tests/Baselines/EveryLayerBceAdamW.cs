@@ -75,33 +75,36 @@ namespace Samples.Zoo
         private global::TensorForge.SeededRandom _dropoutRandom;
         /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
         private int _capacity;
-        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain
+        /// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to
+        /// <see cref="_capacity"/> from then on.</summary>
+        private int _trainingCapacity;
+        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain (training)
         private global::TensorForge.AlignedBuffer _layer0Output = global::TensorForge.AlignedBuffer.Empty; // output of relu1
-        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of relu1)
+        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of relu1) (training)
         private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of sigmoid1
-        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of sigmoid1)
+        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of sigmoid1) (training)
         private global::TensorForge.AlignedBuffer _layer2Output = global::TensorForge.AlignedBuffer.Empty; // output of tanh1
-        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of tanh1)
+        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of tanh1) (training)
         private global::TensorForge.AlignedBuffer _layer3Output = global::TensorForge.AlignedBuffer.Empty; // output of gelu1
-        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of gelu1)
+        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of gelu1) (training)
         private global::TensorForge.AlignedBuffer _layer4Output = global::TensorForge.AlignedBuffer.Empty; // output of leakyrelu1
-        private global::TensorForge.AlignedBuffer _layer4OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of leakyrelu1)
+        private global::TensorForge.AlignedBuffer _layer4OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of leakyrelu1) (training)
         private global::TensorForge.AlignedBuffer _layer5Output = global::TensorForge.AlignedBuffer.Empty; // output of softmax1
-        private global::TensorForge.AlignedBuffer _layer5OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of softmax1)
+        private global::TensorForge.AlignedBuffer _layer5OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of softmax1) (training)
         private global::TensorForge.AlignedBuffer _layer7Output = global::TensorForge.AlignedBuffer.Empty; // output of dense1
         private global::TensorForge.AlignedBuffer _layer7PreActivation = global::TensorForge.AlignedBuffer.Empty; // PreActivation of dense1
-        private global::TensorForge.AlignedBuffer _layer7ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of dense1
-        private global::TensorForge.AlignedBuffer _layer7OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dense1)
+        private global::TensorForge.AlignedBuffer _layer7ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of dense1 (training)
+        private global::TensorForge.AlignedBuffer _layer7OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dense1) (training)
         private global::TensorForge.AlignedBuffer _layer8Output = global::TensorForge.AlignedBuffer.Empty; // output of dense2
         private global::TensorForge.AlignedBuffer _layer8PreActivation = global::TensorForge.AlignedBuffer.Empty; // PreActivation of dense2
-        private global::TensorForge.AlignedBuffer _layer8ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of dense2
-        private global::TensorForge.AlignedBuffer _layer8OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dense2)
-        private global::TensorForge.AlignedBuffer _layer9Output = global::TensorForge.AlignedBuffer.Empty; // output of dropout1
-        private global::TensorForge.AlignedBuffer _layer9Mask = global::TensorForge.AlignedBuffer.Empty; // Mask of dropout1
-        private global::TensorForge.AlignedBuffer _layer9OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dropout1)
+        private global::TensorForge.AlignedBuffer _layer8ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of dense2 (training)
+        private global::TensorForge.AlignedBuffer _layer8OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dense2) (training)
+        private global::TensorForge.AlignedBuffer _layer9Output = global::TensorForge.AlignedBuffer.Empty; // output of dropout1 (training)
+        private global::TensorForge.AlignedBuffer _layer9Mask = global::TensorForge.AlignedBuffer.Empty; // Mask of dropout1 (training)
+        private global::TensorForge.AlignedBuffer _layer9OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dropout1) (training)
         private global::TensorForge.AlignedBuffer _layer10Output = global::TensorForge.AlignedBuffer.Empty; // output of head
-        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output)
-        private global::TensorForge.AlignedBuffer _targets = global::TensorForge.AlignedBuffer.Empty; // 0/1 labels as float targets
+        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output) (training)
+        private global::TensorForge.AlignedBuffer _targets = global::TensorForge.AlignedBuffer.Empty; // 0/1 labels as float targets (training)
 
         /// <summary>Creates the network with the seed of [Network(Seed = 3)].</summary>
         public EveryLayer() : this(3) { }
@@ -223,7 +226,7 @@ namespace Samples.Zoo
 
         private void RunForwardTrain(global::System.ReadOnlySpan<float> input, int batch)
         {
-            EnsureCapacity(batch);
+            EnsureCapacity(batch, training: true);
             var parameters = _parameters.Span;
             var cachedInput = _input.Span.Slice(0, batch * 16);
             input.CopyTo(cachedInput);
@@ -386,7 +389,7 @@ namespace Samples.Zoo
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, nameof(input));
             global::TensorForge.Guard.Labels(labels, batch, OutputSize, 2);
             CheckValues(input, nameof(input));
-            EnsureCapacity(batch);
+            EnsureCapacity(batch, training: true);
             var targets = _targets.Span.Slice(0, batch * 3);
             for (int i = 0; i < targets.Length; i++) targets[i] = labels[i];
             RunForwardTrain(input, batch);
@@ -462,36 +465,48 @@ namespace Samples.Zoo
             if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
         }
 
-        private void EnsureCapacity(int batch)
+        /// <summary>Grows the batch buffers to <paramref name="batch"/> samples. The training-only ones (gradients, caches, and the
+        /// training size of a workspace that inference needs less of) only once training mode has been used.</summary>
+        private void EnsureCapacity(int batch, bool training = false)
         {
-            if (batch <= _capacity) return;
-            _input = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer4Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer4OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer5Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer5OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer7Output = new global::TensorForge.AlignedBuffer(checked(batch * 32));
-            _layer7PreActivation = new global::TensorForge.AlignedBuffer(checked(batch * 32));
-            _layer7ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 32));
-            _layer7OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 32));
-            _layer8Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer8PreActivation = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer8ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer8OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer9Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer9Mask = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer9OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
-            _layer10Output = new global::TensorForge.AlignedBuffer(checked(batch * 3));
-            _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 3));
-            _targets = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+            if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;
+            bool grow = batch > _capacity;
+            if (!grow) batch = _capacity;
+            bool withTraining = training || _trainingCapacity != 0;
+            if (grow)
+            {
+                _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer4Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer5Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer7Output = new global::TensorForge.AlignedBuffer(checked(batch * 32));
+                _layer7PreActivation = new global::TensorForge.AlignedBuffer(checked(batch * 32));
+                _layer8Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer8PreActivation = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer10Output = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+            }
+            if (withTraining)
+            {
+                _input = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer4OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer5OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer7ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 32));
+                _layer7OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 32));
+                _layer8ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer8OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer9Output = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer9Mask = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _layer9OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 16));
+                _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+                _targets = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+                _trainingCapacity = batch;
+            }
             _capacity = batch;
         }
     }

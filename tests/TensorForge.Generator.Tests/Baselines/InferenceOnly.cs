@@ -59,7 +59,6 @@ namespace Samples.Inference
         /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
         private int _capacity;
         private global::TensorForge.AlignedBuffer _layer0Output = global::TensorForge.AlignedBuffer.Empty; // output of hidden
-        private global::TensorForge.AlignedBuffer _layer0ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of hidden
         private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of code
 
         /// <summary>Creates the network with the seed of [Network(Seed = 0)].</summary>
@@ -134,7 +133,6 @@ namespace Samples.Inference
         {
             global::TensorForge.Guard.NotAliased(span, name, _parameters.Span, "Parameters");
             global::TensorForge.Guard.NotAliased(span, name, _layer0Output.Span, "batch buffer (output of hidden)");
-            global::TensorForge.Guard.NotAliased(span, name, _layer0ActivationGradient.Span, "batch buffer (ActivationGradient of hidden)");
             global::TensorForge.Guard.NotAliased(span, name, _layer1Output.Span, "batch buffer (output of code)");
         }
 
@@ -145,11 +143,10 @@ namespace Samples.Inference
             if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
         }
 
-        private void EnsureCapacity(int batch)
+        private void EnsureCapacity(int batch, bool training = false)
         {
             if (batch <= _capacity) return;
             _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 8));
-            _layer0ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 8));
             _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 4));
             _capacity = batch;
         }

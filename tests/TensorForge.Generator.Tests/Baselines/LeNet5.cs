@@ -84,25 +84,28 @@ namespace Samples.Vision
         private int _trainedBatch;
         /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
         private int _capacity;
-        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain
+        /// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to
+        /// <see cref="_capacity"/> from then on.</summary>
+        private int _trainingCapacity;
+        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain (training)
         private global::TensorForge.AlignedBuffer _layer0Output = global::TensorForge.AlignedBuffer.Empty; // output of conv1
-        private global::TensorForge.AlignedBuffer _layer0ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of conv1
-        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of conv1)
+        private global::TensorForge.AlignedBuffer _layer0ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of conv1 (training)
+        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of conv1) (training)
         private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of pool1
-        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of pool1)
+        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of pool1) (training)
         private global::TensorForge.AlignedBuffer _layer2Output = global::TensorForge.AlignedBuffer.Empty; // output of conv2
-        private global::TensorForge.AlignedBuffer _layer2ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of conv2
-        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of conv2)
+        private global::TensorForge.AlignedBuffer _layer2ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of conv2 (training)
+        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of conv2) (training)
         private global::TensorForge.AlignedBuffer _layer3Output = global::TensorForge.AlignedBuffer.Empty; // output of pool2
-        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of pool2)
+        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of pool2) (training)
         private global::TensorForge.AlignedBuffer _layer5Output = global::TensorForge.AlignedBuffer.Empty; // output of fc1
-        private global::TensorForge.AlignedBuffer _layer5ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc1
-        private global::TensorForge.AlignedBuffer _layer5OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc1)
+        private global::TensorForge.AlignedBuffer _layer5ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc1 (training)
+        private global::TensorForge.AlignedBuffer _layer5OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc1) (training)
         private global::TensorForge.AlignedBuffer _layer6Output = global::TensorForge.AlignedBuffer.Empty; // output of fc2
-        private global::TensorForge.AlignedBuffer _layer6ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc2
-        private global::TensorForge.AlignedBuffer _layer6OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc2)
+        private global::TensorForge.AlignedBuffer _layer6ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc2 (training)
+        private global::TensorForge.AlignedBuffer _layer6OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc2) (training)
         private global::TensorForge.AlignedBuffer _layer7Output = global::TensorForge.AlignedBuffer.Empty; // output of fc3
-        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output)
+        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output) (training)
         private global::TensorForge.AlignedBuffer _workspace = global::TensorForge.AlignedBuffer.Empty; // kernel workspace shared by the layers
 
         /// <summary>Creates the network with the seed of [Network(Seed = 42)].</summary>
@@ -221,7 +224,7 @@ namespace Samples.Vision
 
         private void RunForwardTrain(global::System.ReadOnlySpan<float> input, int batch)
         {
-            EnsureCapacity(batch);
+            EnsureCapacity(batch, training: true);
             var parameters = _parameters.Span;
             var cachedInput = _input.Span.Slice(0, batch * 784);
             input.CopyTo(cachedInput);
@@ -417,29 +420,41 @@ namespace Samples.Vision
             if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
         }
 
-        private void EnsureCapacity(int batch)
+        /// <summary>Grows the batch buffers to <paramref name="batch"/> samples. The training-only ones (gradients, caches, and the
+        /// training size of a workspace that inference needs less of) only once training mode has been used.</summary>
+        private void EnsureCapacity(int batch, bool training = false)
         {
-            if (batch <= _capacity) return;
-            _input = new global::TensorForge.AlignedBuffer(checked(batch * 784));
-            _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 4704));
-            _layer0ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 4704));
-            _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 4704));
-            _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 1176));
-            _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 1176));
-            _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 1600));
-            _layer2ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 1600));
-            _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 1600));
-            _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 400));
-            _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 400));
-            _layer5Output = new global::TensorForge.AlignedBuffer(checked(batch * 120));
-            _layer5ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 120));
-            _layer5OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 120));
-            _layer6Output = new global::TensorForge.AlignedBuffer(checked(batch * 84));
-            _layer6ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 84));
-            _layer6OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 84));
-            _layer7Output = new global::TensorForge.AlignedBuffer(checked(batch * 10));
-            _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 10));
-            _workspace = new global::TensorForge.AlignedBuffer(global::System.Math.Max(global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer0Geometry), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer2Geometry)));
+            if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;
+            bool grow = batch > _capacity;
+            if (!grow) batch = _capacity;
+            bool withTraining = training || _trainingCapacity != 0;
+            if (grow)
+            {
+                _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 4704));
+                _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 1176));
+                _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 1600));
+                _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 400));
+                _layer5Output = new global::TensorForge.AlignedBuffer(checked(batch * 120));
+                _layer6Output = new global::TensorForge.AlignedBuffer(checked(batch * 84));
+                _layer7Output = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+                _workspace = new global::TensorForge.AlignedBuffer(global::System.Math.Max(global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer0Geometry), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer2Geometry)));
+            }
+            if (withTraining)
+            {
+                _input = new global::TensorForge.AlignedBuffer(checked(batch * 784));
+                _layer0ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 4704));
+                _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 4704));
+                _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 1176));
+                _layer2ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 1600));
+                _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 1600));
+                _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 400));
+                _layer5ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 120));
+                _layer5OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 120));
+                _layer6ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 84));
+                _layer6OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 84));
+                _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+                _trainingCapacity = batch;
+            }
             _capacity = batch;
         }
     }

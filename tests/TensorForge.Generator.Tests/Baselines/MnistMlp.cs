@@ -72,18 +72,21 @@ namespace Samples
         private global::TensorForge.SeededRandom _dropoutRandom;
         /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
         private int _capacity;
-        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain
+        /// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to
+        /// <see cref="_capacity"/> from then on.</summary>
+        private int _trainingCapacity;
+        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain (training)
         private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of fc1
-        private global::TensorForge.AlignedBuffer _layer1ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc1
-        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc1)
-        private global::TensorForge.AlignedBuffer _layer2Output = global::TensorForge.AlignedBuffer.Empty; // output of dropout1
-        private global::TensorForge.AlignedBuffer _layer2Mask = global::TensorForge.AlignedBuffer.Empty; // Mask of dropout1
-        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dropout1)
+        private global::TensorForge.AlignedBuffer _layer1ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc1 (training)
+        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc1) (training)
+        private global::TensorForge.AlignedBuffer _layer2Output = global::TensorForge.AlignedBuffer.Empty; // output of dropout1 (training)
+        private global::TensorForge.AlignedBuffer _layer2Mask = global::TensorForge.AlignedBuffer.Empty; // Mask of dropout1 (training)
+        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dropout1) (training)
         private global::TensorForge.AlignedBuffer _layer3Output = global::TensorForge.AlignedBuffer.Empty; // output of fc2
-        private global::TensorForge.AlignedBuffer _layer3ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc2
-        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc2)
+        private global::TensorForge.AlignedBuffer _layer3ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of fc2 (training)
+        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of fc2) (training)
         private global::TensorForge.AlignedBuffer _layer4Output = global::TensorForge.AlignedBuffer.Empty; // output of fc3
-        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output)
+        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output) (training)
 
         /// <summary>Creates the network with the seed of [Network(Seed = 42)].</summary>
         public MnistMlp() : this(42) { }
@@ -184,7 +187,7 @@ namespace Samples
 
         private void RunForwardTrain(global::System.ReadOnlySpan<float> input, int batch)
         {
-            EnsureCapacity(batch);
+            EnsureCapacity(batch, training: true);
             var parameters = _parameters.Span;
             var cachedInput = _input.Span.Slice(0, batch * 784);
             input.CopyTo(cachedInput);
@@ -340,21 +343,33 @@ namespace Samples
             if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
         }
 
-        private void EnsureCapacity(int batch)
+        /// <summary>Grows the batch buffers to <paramref name="batch"/> samples. The training-only ones (gradients, caches, and the
+        /// training size of a workspace that inference needs less of) only once training mode has been used.</summary>
+        private void EnsureCapacity(int batch, bool training = false)
         {
-            if (batch <= _capacity) return;
-            _input = new global::TensorForge.AlignedBuffer(checked(batch * 784));
-            _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer2Mask = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 64));
-            _layer3ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 64));
-            _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 64));
-            _layer4Output = new global::TensorForge.AlignedBuffer(checked(batch * 10));
-            _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+            if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;
+            bool grow = batch > _capacity;
+            if (!grow) batch = _capacity;
+            bool withTraining = training || _trainingCapacity != 0;
+            if (grow)
+            {
+                _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 64));
+                _layer4Output = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+            }
+            if (withTraining)
+            {
+                _input = new global::TensorForge.AlignedBuffer(checked(batch * 784));
+                _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer2Mask = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer3ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 64));
+                _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 64));
+                _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+                _trainingCapacity = batch;
+            }
             _capacity = batch;
         }
     }

@@ -68,12 +68,15 @@ namespace Contoso.Models
                 private int _trainedBatch;
                 /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
                 private int _capacity;
-                private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain
+                /// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to
+                /// <see cref="_capacity"/> from then on.</summary>
+                private int _trainingCapacity;
+                private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain (training)
                 private global::TensorForge.AlignedBuffer _layer0Output = global::TensorForge.AlignedBuffer.Empty; // output of dense1
-                private global::TensorForge.AlignedBuffer _layer0ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of dense1
-                private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dense1)
+                private global::TensorForge.AlignedBuffer _layer0ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of dense1 (training)
+                private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of dense1) (training)
                 private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of dense2
-                private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output)
+                private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output) (training)
 
                 /// <summary>Creates the network with the seed of [Network(Seed = 0)].</summary>
                 public Tiny() : this(0) { }
@@ -155,7 +158,7 @@ namespace Contoso.Models
 
                 private void RunForwardTrain(global::System.ReadOnlySpan<float> input, int batch)
                 {
-                    EnsureCapacity(batch);
+                    EnsureCapacity(batch, training: true);
                     var parameters = _parameters.Span;
                     var cachedInput = _input.Span.Slice(0, batch * 4);
                     input.CopyTo(cachedInput);
@@ -277,15 +280,27 @@ namespace Contoso.Models
                     if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
                 }
 
-                private void EnsureCapacity(int batch)
+                /// <summary>Grows the batch buffers to <paramref name="batch"/> samples. The training-only ones (gradients, caches, and the
+                /// training size of a workspace that inference needs less of) only once training mode has been used.</summary>
+                private void EnsureCapacity(int batch, bool training = false)
                 {
-                    if (batch <= _capacity) return;
-                    _input = new global::TensorForge.AlignedBuffer(checked(batch * 4));
-                    _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 8));
-                    _layer0ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 8));
-                    _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 8));
-                    _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 3));
-                    _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+                    if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;
+                    bool grow = batch > _capacity;
+                    if (!grow) batch = _capacity;
+                    bool withTraining = training || _trainingCapacity != 0;
+                    if (grow)
+                    {
+                        _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 8));
+                        _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+                    }
+                    if (withTraining)
+                    {
+                        _input = new global::TensorForge.AlignedBuffer(checked(batch * 4));
+                        _layer0ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 8));
+                        _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 8));
+                        _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 3));
+                        _trainingCapacity = batch;
+                    }
                     _capacity = batch;
                 }
             }

@@ -113,39 +113,42 @@ namespace Samples.Vision
         private int _trainedBatch;
         /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
         private int _capacity;
-        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain
+        /// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to
+        /// <see cref="_capacity"/> from then on.</summary>
+        private int _trainingCapacity;
+        private global::TensorForge.AlignedBuffer _input = global::TensorForge.AlignedBuffer.Empty; // the input of the last ForwardTrain (training)
         private global::TensorForge.AlignedBuffer _layer0Output = global::TensorForge.AlignedBuffer.Empty; // output of conv1
-        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of conv1)
+        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of conv1) (training)
         private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of bn1
-        private global::TensorForge.AlignedBuffer _layer1ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of bn1
-        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of bn1)
+        private global::TensorForge.AlignedBuffer _layer1ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of bn1 (training)
+        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of bn1) (training)
         private global::TensorForge.AlignedBuffer _layer2Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.conv1
-        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.conv1)
-        private global::TensorForge.AlignedBuffer _layer2InputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(input 1 of layer1.0.conv1), added to the other readers' gradients
+        private global::TensorForge.AlignedBuffer _layer2OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.conv1) (training)
+        private global::TensorForge.AlignedBuffer _layer2InputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(input 1 of layer1.0.conv1), added to the other readers' gradients (training)
         private global::TensorForge.AlignedBuffer _layer3Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.bn1
-        private global::TensorForge.AlignedBuffer _layer3ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of layer1.0.bn1
-        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.bn1)
+        private global::TensorForge.AlignedBuffer _layer3ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of layer1.0.bn1 (training)
+        private global::TensorForge.AlignedBuffer _layer3OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.bn1) (training)
         private global::TensorForge.AlignedBuffer _layer4Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.conv2
-        private global::TensorForge.AlignedBuffer _layer4OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.conv2)
+        private global::TensorForge.AlignedBuffer _layer4OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.conv2) (training)
         private global::TensorForge.AlignedBuffer _layer5Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.bn2
-        private global::TensorForge.AlignedBuffer _layer5OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.bn2)
+        private global::TensorForge.AlignedBuffer _layer5OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.bn2) (training)
         private global::TensorForge.AlignedBuffer _layer6Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.downsample.0
-        private global::TensorForge.AlignedBuffer _layer6OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.downsample.0)
-        private global::TensorForge.AlignedBuffer _layer6InputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(input 1 of layer1.0.downsample.0), added to the other readers' gradients
+        private global::TensorForge.AlignedBuffer _layer6OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.downsample.0) (training)
+        private global::TensorForge.AlignedBuffer _layer6InputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(input 1 of layer1.0.downsample.0), added to the other readers' gradients (training)
         private global::TensorForge.AlignedBuffer _layer7Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.downsample.1
-        private global::TensorForge.AlignedBuffer _layer7OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.downsample.1)
+        private global::TensorForge.AlignedBuffer _layer7OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.downsample.1) (training)
         private global::TensorForge.AlignedBuffer _layer8Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.add1
-        private global::TensorForge.AlignedBuffer _layer8OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.add1)
+        private global::TensorForge.AlignedBuffer _layer8OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.add1) (training)
         private global::TensorForge.AlignedBuffer _layer9Output = global::TensorForge.AlignedBuffer.Empty; // output of layer1.0.relu1
-        private global::TensorForge.AlignedBuffer _layer9OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.relu1)
+        private global::TensorForge.AlignedBuffer _layer9OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of layer1.0.relu1) (training)
         private global::TensorForge.AlignedBuffer _layer10Output = global::TensorForge.AlignedBuffer.Empty; // output of pool
-        private global::TensorForge.AlignedBuffer _layer10OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of pool)
+        private global::TensorForge.AlignedBuffer _layer10OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of pool) (training)
         private global::TensorForge.AlignedBuffer _layer11Output = global::TensorForge.AlignedBuffer.Empty; // output of concat1
-        private global::TensorForge.AlignedBuffer _layer11OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of concat1)
+        private global::TensorForge.AlignedBuffer _layer11OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of concat1) (training)
         private global::TensorForge.AlignedBuffer _layer12Output = global::TensorForge.AlignedBuffer.Empty; // output of globalavgpool1
-        private global::TensorForge.AlignedBuffer _layer12OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of globalavgpool1)
+        private global::TensorForge.AlignedBuffer _layer12OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of globalavgpool1) (training)
         private global::TensorForge.AlignedBuffer _layer13Output = global::TensorForge.AlignedBuffer.Empty; // output of fc
-        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output)
+        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output) (training)
         private readonly global::TensorForge.AlignedBuffer _layer1SavedMean = new global::TensorForge.AlignedBuffer(4); // SavedMean of bn1
         private readonly global::TensorForge.AlignedBuffer _layer1SavedInverseStd = new global::TensorForge.AlignedBuffer(4); // SavedInverseStd of bn1
         private readonly global::TensorForge.AlignedBuffer _layer3SavedMean = new global::TensorForge.AlignedBuffer(8); // SavedMean of layer1.0.bn1
@@ -322,7 +325,7 @@ namespace Samples.Vision
 
         private void RunForwardTrain(global::System.ReadOnlySpan<float> input, int batch)
         {
-            EnsureCapacity(batch);
+            EnsureCapacity(batch, training: true);
             var parameters = _parameters.Span;
             var buffers = _parameters.Span.Slice(ParameterCount);
             var cachedInput = _input.Span.Slice(0, batch * 64);
@@ -583,43 +586,55 @@ namespace Samples.Vision
             if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
         }
 
-        private void EnsureCapacity(int batch)
+        /// <summary>Grows the batch buffers to <paramref name="batch"/> samples. The training-only ones (gradients, caches, and the
+        /// training size of a workspace that inference needs less of) only once training mode has been used.</summary>
+        private void EnsureCapacity(int batch, bool training = false)
         {
-            if (batch <= _capacity) return;
-            _input = new global::TensorForge.AlignedBuffer(checked(batch * 64));
-            _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer2InputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer3ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer4Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer4OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer5Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer5OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer6Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer6OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer6InputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
-            _layer7Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer7OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer8Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer8OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer9Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer9OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer10Output = new global::TensorForge.AlignedBuffer(checked(batch * 64));
-            _layer10OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 64));
-            _layer11Output = new global::TensorForge.AlignedBuffer(checked(batch * 192));
-            _layer11OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 192));
-            _layer12Output = new global::TensorForge.AlignedBuffer(checked(batch * 12));
-            _layer12OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 12));
-            _layer13Output = new global::TensorForge.AlignedBuffer(checked(batch * 10));
-            _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 10));
-            _workspace = new global::TensorForge.AlignedBuffer(global::System.Math.Max(global::System.Math.Max(global::System.Math.Max(global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer0Geometry), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer2Geometry)), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer4Geometry)), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer6Geometry)));
+            if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;
+            bool grow = batch > _capacity;
+            if (!grow) batch = _capacity;
+            bool withTraining = training || _trainingCapacity != 0;
+            if (grow)
+            {
+                _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer3Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer4Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer5Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer6Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer7Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer8Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer9Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer10Output = new global::TensorForge.AlignedBuffer(checked(batch * 64));
+                _layer11Output = new global::TensorForge.AlignedBuffer(checked(batch * 192));
+                _layer12Output = new global::TensorForge.AlignedBuffer(checked(batch * 12));
+                _layer13Output = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+                _workspace = new global::TensorForge.AlignedBuffer(global::System.Math.Max(global::System.Math.Max(global::System.Math.Max(global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer0Geometry), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer2Geometry)), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer4Geometry)), global::TensorForge.Kernels.Conv2D.WorkspaceSize(batch, in s_layer6Geometry)));
+            }
+            if (withTraining)
+            {
+                _input = new global::TensorForge.AlignedBuffer(checked(batch * 64));
+                _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer2OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer2InputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer3ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer3OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer4OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer5OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer6OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer6InputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 256));
+                _layer7OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer8OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer9OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer10OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 64));
+                _layer11OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 192));
+                _layer12OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 12));
+                _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 10));
+                _trainingCapacity = batch;
+            }
             _capacity = batch;
         }
     }

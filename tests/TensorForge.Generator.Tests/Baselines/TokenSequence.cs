@@ -68,13 +68,16 @@ namespace Samples.Text
         private int _trainedBatch;
         /// <summary>Samples the batch buffers hold; they grow on the first call with a larger batch.</summary>
         private int _capacity;
+        /// <summary>Samples the training-only buffers hold (0 until the first ForwardTrain or TrainStep); kept equal to
+        /// <see cref="_capacity"/> from then on.</summary>
+        private int _trainingCapacity;
         private global::TensorForge.AlignedBuffer _layer0Output = global::TensorForge.AlignedBuffer.Empty; // output of embed
-        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of embed)
+        private global::TensorForge.AlignedBuffer _layer0OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of embed) (training)
         private global::TensorForge.AlignedBuffer _layer1Output = global::TensorForge.AlignedBuffer.Empty; // output of hidden
-        private global::TensorForge.AlignedBuffer _layer1ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of hidden
-        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of hidden)
+        private global::TensorForge.AlignedBuffer _layer1ActivationGradient = global::TensorForge.AlignedBuffer.Empty; // ActivationGradient of hidden (training)
+        private global::TensorForge.AlignedBuffer _layer1OutputGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(output of hidden) (training)
         private global::TensorForge.AlignedBuffer _layer2Output = global::TensorForge.AlignedBuffer.Empty; // output of head
-        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output)
+        private global::TensorForge.AlignedBuffer _lossGradient = global::TensorForge.AlignedBuffer.Empty; // dLoss/d(network output) (training)
         private int[] _tokenScratch = global::System.Array.Empty<int>(); // float-coded ids converted by the float overloads
         private int[] _inputTokens = global::System.Array.Empty<int>(); // the token ids of the last ForwardTrain
 
@@ -184,7 +187,7 @@ namespace Samples.Text
 
         private void RunForwardTrain(global::System.ReadOnlySpan<int> tokens, int batch)
         {
-            EnsureCapacity(batch);
+            EnsureCapacity(batch, training: true);
             var parameters = _parameters.Span;
             var cachedInput = global::System.MemoryExtensions.AsSpan(_inputTokens, 0, batch * InputSize);
             tokens.CopyTo(cachedInput);
@@ -332,18 +335,30 @@ namespace Samples.Text
             if (CheckFinite) global::TensorForge.Guard.Finite(span, name);
         }
 
-        private void EnsureCapacity(int batch)
+        /// <summary>Grows the batch buffers to <paramref name="batch"/> samples. The training-only ones (gradients, caches, and the
+        /// training size of a workspace that inference needs less of) only once training mode has been used.</summary>
+        private void EnsureCapacity(int batch, bool training = false)
         {
-            if (batch <= _capacity) return;
-            _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
-            _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 512));
-            _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 512));
-            _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 512));
-            _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 432));
-            _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 432));
-            _tokenScratch = new int[checked(batch * InputSize)];
-            _inputTokens = new int[checked(batch * InputSize)];
+            if (batch <= _capacity && (!training || _trainingCapacity == _capacity)) return;
+            bool grow = batch > _capacity;
+            if (!grow) batch = _capacity;
+            bool withTraining = training || _trainingCapacity != 0;
+            if (grow)
+            {
+                _layer0Output = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer1Output = new global::TensorForge.AlignedBuffer(checked(batch * 512));
+                _layer2Output = new global::TensorForge.AlignedBuffer(checked(batch * 432));
+                _tokenScratch = new int[checked(batch * InputSize)];
+                _inputTokens = new int[checked(batch * InputSize)];
+            }
+            if (withTraining)
+            {
+                _layer0OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 128));
+                _layer1ActivationGradient = new global::TensorForge.AlignedBuffer(checked(batch * 512));
+                _layer1OutputGradient = new global::TensorForge.AlignedBuffer(checked(batch * 512));
+                _lossGradient = new global::TensorForge.AlignedBuffer(checked(batch * 432));
+                _trainingCapacity = batch;
+            }
             _capacity = batch;
         }
     }

@@ -47,18 +47,28 @@ internal static class DeclarationGenerator
             ["Upsample"] = Upsample,
             ["Unflatten"] = Unflatten,
             ["Reparameterize"] = wild => Plain("Reparameterize", wild),
+            ["AdditiveAttention"] = AdditiveAttention,
+            // Not in LayerRegistry: the generator expands it into its submodules (BlockExpansion).
+            ["TransformerEncoderLayer"] = TransformerEncoderLayer,
         };
+
+    /// <summary>Layer kinds the generator knows that LayerRegistry does not list, because they are expanded into other layers.</summary>
+    public static readonly IReadOnlyList<string> ExpandedKinds = new[] { "TransformerEncoderLayer" };
 
     /// <summary>Percent of declarations built layer by layer from the shapes (<see cref="GraphNetworkBuilder"/>: image networks,
     /// graphs, blocks); the rest are chains of context-free random layers, mostly vectors.</summary>
     public const int StructuredPercent = 45;
+
+    /// <summary>Percent of declarations that are valid sequence networks (<see cref="SequenceNetworkBuilder"/>).</summary>
+    public const int SequencePercent = 10;
 
     /// <summary>A declaration whose attributes are wild with probability 0, 5, 20 or 100 % each: a mostly sane network with one
     /// edge value is more telling (and more often valid, so it runs) than one that is wrong everywhere.</summary>
     public static readonly Gen<FuzzDeclaration> Declaration =
         from percent in Gen.OneOf(0, 5, 20, 100)
         from structured in Gen.Int[0, 99]
-        from declaration in structured < StructuredPercent ? StructuredDeclarationOf(percent) : DeclarationOf(percent)
+        from declaration in structured < StructuredPercent ? StructuredDeclarationOf(percent)
+            : structured < StructuredPercent + SequencePercent ? SequenceDeclarationOf() : DeclarationOf(percent)
         from primary in Gen.Frequency((95, (IGen<bool>)Gen.Const(false)), (5, Gen.Const(true)))
         from broken in Gen.Frequency((96, (IGen<string?>)Gen.Const((string?)null)), (4, Gen.OneOf(FuzzDeclaration.BrokenVariants.Cast<string?>().ToArray())))
         let withPrimary = primary && !declaration.Modifiers.Contains("static") ? declaration with { PrimaryConstructor = true, Prediction = null } : declaration
@@ -197,6 +207,31 @@ internal static class DeclarationGenerator
         select new FuzzAttribute("MultiHeadAttention" + Arguments(FuzzDeclaration.Int(heads), causal,
             hasDropout ? "Dropout = " + FuzzDeclaration.Float(dropout) : "", NameArgument(name)));
 
+    private static Gen<FuzzAttribute> AdditiveAttention(bool wild) =>
+        from size in Size(wild)
+        from name in Name(wild)
+        from reads in FromArgument(wild)
+        select new FuzzAttribute("AdditiveAttention" + Arguments(FuzzDeclaration.Int(size), NameArgument(name), reads), Elements: Math.Max(size, 0) * 8L);
+
+    private static Gen<FuzzAttribute> TransformerEncoderLayer(bool wild) =>
+        from heads in wild ? WildSize : Gen.Int[1, 4]
+        from feedForward in Size(wild)
+        from hasFeedForward in Gen.Int[0, 5]
+        from dropout in FloatOf(wild, 0f, 0.1f)
+        from hasDropout in Gen.Bool
+        from normFirst in Gen.OneOf("", "NormFirst = true", "NormFirst = false")
+        from activation in wild ? Gen.OneOf("", "Activation = Activation.Gelu", "Activation = Activation.Tanh", "Activation = (Activation)(-1)")
+            : Gen.OneOf("", "Activation = Activation.ReLU", "Activation = Activation.Gelu")
+        from causal in Gen.OneOf("", "Causal = true", "Causal = false")
+        from epsilon in FloatOf(wild, 1e-5f, 1e-3f)
+        from hasEpsilon in Gen.Int[0, 3]
+        from name in Name(wild)
+        from reads in FromArgument(wild)
+        select new FuzzAttribute("TransformerEncoderLayer" + Arguments(FuzzDeclaration.Int(heads),
+            hasFeedForward == 0 ? "" : "FeedForward = " + FuzzDeclaration.Int(feedForward), hasDropout ? "Dropout = " + FuzzDeclaration.Float(dropout) : "",
+            normFirst, activation, causal, hasEpsilon == 0 ? "LayerNormEpsilon = " + FuzzDeclaration.Float(epsilon) : "", NameArgument(name), reads),
+            Elements: (hasFeedForward == 0 ? Math.Max(feedForward, 0) : 2048) * 4L);
+
     private static Gen<FuzzAttribute> Plain(string kind, bool wild) =>
         from name in Name(wild)
         from reads in FromArgument(wild)
@@ -286,7 +321,8 @@ internal static class DeclarationGenerator
         from hasEpsilon in Gen.Bool
         from epsilon in FloatOf(wild, 1e-5f, 1e-3f, 0.1f)
         from hasMomentum in Gen.Bool
-        from momentum in FloatOf(wild, 0.1f, 0.5f, 0f, 1f)
+        // NaN passes a careless range check (it fails every comparison): drawn more often than the other special values.
+        from momentum in wild ? Gen.Frequency((4, (IGen<float>)FloatOf(true, 0.1f, 0.5f, 0f, 1f)), (1, Gen.Const(float.NaN))) : FloatOf(false, 0.1f, 0.5f, 0f, 1f)
         from affine in Gen.OneOf<bool?>(null, true, false)
         from activation in ActivationValue(wild)
         from name in Name(wild)
@@ -442,6 +478,19 @@ internal static class DeclarationGenerator
 
     private static Gen<FuzzDeclaration> DeclarationOf(int percent)
         => DeclarationOf(percent, wild: percent >= 20, AttributeList(percent, percent >= 20).Select(a => (a, (GraphNetwork?)null)), Gen.Const(false));
+
+    /// <summary>A valid sequence network (<see cref="SequenceNetworkBuilder"/>) with sane class shapes and training attributes,
+    /// and its predicted sizes.</summary>
+    private static Gen<FuzzDeclaration> SequenceDeclarationOf()
+        => DeclarationOf(0, wild: false, SequenceAttributeList, Gen.Frequency((1, (IGen<bool>)Gen.Const(false)), (3, Gen.Const(true))));
+
+    private static readonly Gen<(ImmutableArray<FuzzAttribute> Attributes, GraphNetwork? Graph)> SequenceAttributeList =
+        from seed in Gen.Int
+        from optimizers in Optimizer(false).Array[Gen.Frequency((1, (IGen<int>)Gen.Const(0)), (3, Gen.Const(1)))]
+        from schedules in Schedule(false).Array[0, 1]
+        from positions in Gen.Int[0, 1000].Array[4]
+        let network = SequenceNetworkBuilder.Build(seed)
+        select (InsertTraining(network.Layers, false, optimizers, schedules, positions), (GraphNetwork?)network);
 
     /// <summary>A structured declaration: sane class shapes, network arguments and training attributes unless <paramref name="percent"/>
     /// is 100, so that the shape model's prediction can be checked.</summary>

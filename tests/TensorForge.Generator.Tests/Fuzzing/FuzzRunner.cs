@@ -573,8 +573,9 @@ internal sealed record SummaryCost(long Work, long Activations, int MinimumTrain
             work = Math.Min(work + macs + size * perOutput, 1L << 50);
             activations = Math.Min(activations + size, 1L << 40);
             if (kind.StartsWith("BatchNorm", StringComparison.Ordinal) && shape.Skip(1).Aggregate(1L, (a, d) => a * d) == 1) minimum = 2;
-            // Kinks (ReLU, LeakyReLU, max pooling) and random draws (dropout masks, the VAE's ε) defeat difference quotients.
-            if (kind.Contains("ReLU", StringComparison.Ordinal) || kind.Contains("MaxPool", StringComparison.Ordinal) || kind.Contains("Dropout", StringComparison.Ordinal)
+            // Kinks (ReLU, LeakyReLU, max pooling) and random draws (dropout masks, also an attention's "dropout 0.1", the VAE's ε)
+            // defeat difference quotients.
+            if (kind.Contains("ReLU", StringComparison.Ordinal) || kind.Contains("MaxPool", StringComparison.Ordinal) || kind.Contains("Dropout", StringComparison.OrdinalIgnoreCase)
                 || kind.StartsWith("Reparameterize", StringComparison.Ordinal)) smooth = false;
         }
         return new SummaryCost(work, activations, minimum, smooth);
