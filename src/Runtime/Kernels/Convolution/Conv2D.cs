@@ -7,8 +7,9 @@ namespace TensorForge.Kernels
     /// <remarks>
     /// <para>Every pass is a matrix multiply over an implicit im2col matrix, on the register-blocked micro-kernel of the GEMM
     /// (8 rows × 2 vectors of FMAs): each sample's channels are copied once into a zero-padded, stride-split image
-    /// (<see cref="ConvGrid"/>) in which every im2col row is a contiguous run, so the forward pass packs panels with plain
-    /// vector copies, the weight gradient broadcasts the rows straight from the image, and the input gradient folds its
+    /// (<see cref="ConvGrid"/>) in which every im2col row is a contiguous run, so the forward pass multiplies one sample's
+    /// grid where it lies (several small samples side by side are packed into panels with plain vector copies), the weight
+    /// gradient broadcasts the rows straight from the image, and the input gradient folds its
     /// rows back with vector adds (with stride 1 it is instead the forward pass over the output gradient with the kernel
     /// reversed). Nothing of size channels × kernel × positions is ever written. Layers with one input channel per group
     /// (depthwise) run direct tap loops instead (<see cref="ConvChannelwise"/>).</para>
