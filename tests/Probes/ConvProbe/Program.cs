@@ -172,6 +172,15 @@ static partial class P
                 AddTorchRows(rows, s, x, w, bias, dy, passes, flops);
         }
 
+        // COUNT=n: only run every selected call n times, untimed (for valgrind's callgrind or cachegrind).
+        if (int.TryParse(Environment.GetEnvironmentVariable("COUNT"), out int count))
+        {
+            foreach (var row in rows)
+                for (int i = 0; i < count; i++)
+                    row.run();
+            return;
+        }
+
         // Calls per sample: about 20 ms of work each.
         long[] calls = new long[rows.Count];
         for (int i = 0; i < rows.Count; i++)

@@ -7,8 +7,9 @@ namespace TensorForge.Kernels
     /// <remarks>
     /// <para>Every pass is a matrix multiply over an implicit im2col matrix, on the register-blocked micro-kernel of the GEMM
     /// (8 rows × 2 vectors of FMAs): each sample's channels are copied once into a zero-padded, stride-split image
-    /// (<see cref="ConvGrid"/>) in which every im2col row is a contiguous run, so the forward pass packs panels with plain
-    /// vector copies, the weight gradient broadcasts the rows straight from the image, and the input gradient folds its
+    /// (<see cref="ConvGrid"/>) in which every im2col row is a contiguous run, so the forward pass multiplies one sample's
+    /// grid where it lies (several small samples side by side are packed into panels with plain vector copies), the weight
+    /// gradient broadcasts the rows straight from the image, and the input gradient folds its
     /// rows back with vector adds (with stride 1 it is instead the forward pass over the output gradient with the kernel
     /// reversed). Nothing of size channels × kernel × positions is ever written. Layers with one input channel per group
     /// (depthwise) run direct tap loops instead (<see cref="ConvChannelwise"/>).</para>
@@ -355,6 +356,11 @@ namespace TensorForge.Kernels
         private void GroupSamples(int wanted)
         {
             int perTile = Math.Clamp((TileColumns + _grid.Columns - 1) / _grid.Columns, 1, _batch);
+            // The forward pass multiplies a lone sample's grid in place (no packing); that pays unless rounding its columns
+            // up to whole panels wastes more than a tenth of them (7 × 7: 56 columns in 64; 14 × 14: 210 in 224 does pay).
+            int roundedColumns = (_grid.Columns + ConvGrid.ColumnAlign - 1) / ConvGrid.ColumnAlign * ConvGrid.ColumnAlign;
+            if (_pass == Pass.Forward && !_grid.Direct && 10 * (roundedColumns - _grid.Columns) <= _grid.Columns)
+                perTile = 1;
             if (wanted > 1)
                 perTile = Math.Min(perTile, Math.Max(1, _batch * _g.Groups / wanted));
             _samplesPerTile = perTile;

@@ -88,6 +88,9 @@ namespace TensorForge.Kernels
                 for (int t = 0; t < taps; t++, p++)
                     rowStarts[p] = (nint)(image + (nint)c * grid.ChannelStride + tapOffsets[t]);
 
+            // One sample on its own padded grid: every panel is one run of each row, read up to a panel past the row's end
+            // (see PackRows), so the multiply reads B where it lies instead of packing it.
+            bool inPlace = samples == 1 && !grid.Direct;
             for (int jc = 0; jc < columns; jc += chunk)
             {
                 int width = Math.Min(chunk, columns - jc);
@@ -95,9 +98,14 @@ namespace TensorForge.Kernels
                 for (int pc = 0; pc < depth; pc += kcBlock)
                 {
                     int kc = Math.Min(kcBlock, depth - pc);
-                    PackRows<S, T>(rowStarts + pc, (nint)imageStride, sampleColumns, samples, kc, jc, panels, packed, wholePanels: !grid.Direct);
                     for (int r = 0; r < mc; r++)
                         rows[r] = (nint)(weight + ((nint)(group * outGroup + m0 + r) * depth + pc));
+                    if (inPlace)
+                    {
+                        ConvGemm.BlockInPlace<S, T>(rows, mc, rowStarts + pc, jc, panels, kc, result + jc, padded, add: pc > 0);
+                        continue;
+                    }
+                    PackRows<S, T>(rowStarts + pc, (nint)imageStride, sampleColumns, samples, kc, jc, panels, packed, wholePanels: !grid.Direct);
                     ConvGemm.Block<S, T>(rows, mc, packed, (nint)kc * nr, nr, panels, kc, result + jc, padded, add: pc > 0, panelsOuter: false);
                 }
             }

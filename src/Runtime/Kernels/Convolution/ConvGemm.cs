@@ -155,6 +155,112 @@ namespace TensorForge.Kernels
             }
         }
 
+        /// <summary>C[mc, panels·NR] (+)= A[mc, kc] · B[kc, panels·NR] with B read in place: row k of B is the run of floats
+        /// at bRows[k] + <paramref name="offset"/>, panel j its floats [j·NR, j·NR + NR). For an im2col matrix whose rows are
+        /// runs of a padded image this is the packed multiply without the packing; each element is summed over k in the same
+        /// order, so the bits are those of <see cref="Block{S, T}"/> over the same B packed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void BlockInPlace<S, T>(nint* rows, int mc, nint* bRows, nint offset, int panels, int kc,
+            float* c, nint ldc, bool add)
+            where S : ISimdMath<T> where T : struct
+        {
+            int nr = 2 * S.Count;
+            int i = 0;
+            // Strips outside panels: a strip of A stays in L1 while the panels pass; the runs of B a panel reads overlap
+            // (neighbouring taps read the same lines), so they are mostly L1 and L2 hits either way.
+            for (; i + MR <= mc; i += MR)
+                for (int j = 0; j < panels; j++)
+                    MicroKernelInPlace<S, T, Rows8>(rows + i, bRows, offset + j * nr, kc, c + i * ldc + j * nr, ldc, add);
+            int count = mc - i;
+            for (int j = 0; j < panels; j++)
+            {
+                nint* r = rows + i;
+                float* cj = c + i * ldc + j * nr;
+                int left = count;
+                if (left >= 4)
+                {
+                    MicroKernelInPlace<S, T, Rows4>(r, bRows, offset + j * nr, kc, cj, ldc, add);
+                    r += 4;
+                    cj += 4 * ldc;
+                    left -= 4;
+                }
+                if (left >= 2)
+                {
+                    MicroKernelInPlace<S, T, Rows2>(r, bRows, offset + j * nr, kc, cj, ldc, add);
+                    r += 2;
+                    cj += 2 * ldc;
+                    left -= 2;
+                }
+                if (left >= 1)
+                    MicroKernelInPlace<S, T, Rows1>(r, bRows, offset + j * nr, kc, cj, ldc, add);
+            }
+        }
+
+        /// <summary><see cref="MicroKernel{S, T, R}"/> with B's row k at bRows[k] + offset rather than b + k·ldb.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MicroKernelInPlace<S, T, R>(nint* rows, nint* bRows, nint offset, int kc, float* c, nint ldc, bool add)
+            where S : ISimdMath<T> where T : struct where R : struct, IRowCount
+        {
+            int w = S.Count;
+            T c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero, c30 = S.Zero, c31 = S.Zero;
+            T c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero, c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero;
+            float* a0 = (float*)rows[0];
+            float* a1 = R.Count >= 2 ? (float*)rows[1] : null;
+            float* a2 = R.Count >= 4 ? (float*)rows[2] : null;
+            float* a3 = R.Count >= 4 ? (float*)rows[3] : null;
+            float* a4 = R.Count >= 8 ? (float*)rows[4] : null;
+            float* a5 = R.Count >= 8 ? (float*)rows[5] : null;
+            float* a6 = R.Count >= 8 ? (float*)rows[6] : null;
+            float* a7 = R.Count >= 8 ? (float*)rows[7] : null;
+            for (nint k = 0; k < kc; k++)
+            {
+                float* b = (float*)bRows[k] + offset;
+                T b0 = S.Load(b);
+                T b1 = S.Load(b + w);
+                T x = S.Broadcast(a0[k]);
+                c00 = S.MultiplyAdd(x, b0, c00); c01 = S.MultiplyAdd(x, b1, c01);
+                if (R.Count >= 2)
+                {
+                    x = S.Broadcast(a1[k]);
+                    c10 = S.MultiplyAdd(x, b0, c10); c11 = S.MultiplyAdd(x, b1, c11);
+                }
+                if (R.Count >= 4)
+                {
+                    x = S.Broadcast(a2[k]);
+                    c20 = S.MultiplyAdd(x, b0, c20); c21 = S.MultiplyAdd(x, b1, c21);
+                    x = S.Broadcast(a3[k]);
+                    c30 = S.MultiplyAdd(x, b0, c30); c31 = S.MultiplyAdd(x, b1, c31);
+                }
+                if (R.Count >= 8)
+                {
+                    x = S.Broadcast(a4[k]);
+                    c40 = S.MultiplyAdd(x, b0, c40); c41 = S.MultiplyAdd(x, b1, c41);
+                    x = S.Broadcast(a5[k]);
+                    c50 = S.MultiplyAdd(x, b0, c50); c51 = S.MultiplyAdd(x, b1, c51);
+                    x = S.Broadcast(a6[k]);
+                    c60 = S.MultiplyAdd(x, b0, c60); c61 = S.MultiplyAdd(x, b1, c61);
+                    x = S.Broadcast(a7[k]);
+                    c70 = S.MultiplyAdd(x, b0, c70); c71 = S.MultiplyAdd(x, b1, c71);
+                }
+            }
+
+            StoreRow<S, T>(c, c00, c01, add);
+            if (R.Count >= 2)
+                StoreRow<S, T>(c + ldc, c10, c11, add);
+            if (R.Count >= 4)
+            {
+                StoreRow<S, T>(c + 2 * ldc, c20, c21, add);
+                StoreRow<S, T>(c + 3 * ldc, c30, c31, add);
+            }
+            if (R.Count >= 8)
+            {
+                StoreRow<S, T>(c + 4 * ldc, c40, c41, add);
+                StoreRow<S, T>(c + 5 * ldc, c50, c51, add);
+                StoreRow<S, T>(c + 6 * ldc, c60, c61, add);
+                StoreRow<S, T>(c + 7 * ldc, c70, c71, add);
+            }
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void StoreRow<S, T>(float* c, T first, T second, bool add) where S : ISimdMath<T> where T : struct
         {

@@ -56,6 +56,11 @@ public class Conv2DTests
         new("1x1 12 outputs batch 4 (input read in place)", 5, 5, 7, 12, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 4),
         new("single pixel", 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 3),
         new("large padding", 2, 3, 3, 2, 3, 3, 1, 1, 4, 3, 2, 5, 1, 1, 1, 2),
+        // One sample per tile: the forward multiply reads the grid in place (strips of 8, 4, 2 and 1 rows).
+        new("in place: 37 outputs, batch 1", 5, 9, 9, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        new("in place: 3 outputs 5x5 pad 2 on 23x17, batch 2", 3, 23, 17, 3, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, 2),
+        new("in place: two depth blocks, stride 2, asymmetric padding, 13 outputs", 80, 20, 19, 13, 3, 3, 2, 2, 1, 0, 2, 1, 1, 1, 1, 1),
+        new("in place: 11 outputs 2 groups dilation 2 on 18x20, batch 2", 6, 18, 20, 22, 3, 3, 1, 1, 2, 1, 2, 3, 2, 2, 2, 2),
     ];
 
     public static TheoryData<Case> AllCases()
