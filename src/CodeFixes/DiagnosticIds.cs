@@ -17,6 +17,9 @@ namespace TensorForge.CodeFixes
         /// <summary>Softmax before SoftmaxCrossEntropy.</summary>
         public const string SoftmaxBeforeCrossEntropy = "TF1003";
 
+        /// <summary>Kernel larger than the padded input.</summary>
+        public const string NoOutput = "TF1005";
+
         /// <summary>Unknown layer reference (From, Add, Concat).</summary>
         public const string UnknownLayerReference = "TF1009";
     }
@@ -30,5 +33,8 @@ namespace TensorForge.CodeFixes
 
         /// <summary>TF1001: the rank of the Dense's input (3 for an image).</summary>
         public const string InputRank = nameof(InputRank);
+
+        /// <summary>TF1005: a Padding value with which every output size of the layer is at least 1.</summary>
+        public const string Padding = nameof(Padding);
     }
 }

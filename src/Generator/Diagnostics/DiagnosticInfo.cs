@@ -39,5 +39,8 @@ namespace TensorForge.Generator.Diagnostics
 
         /// <summary>TF1001: the rank of the Dense's input (3 for an image, where global average pooling is a fix too).</summary>
         public const string InputRank = nameof(InputRank);
+
+        /// <summary>TF1005: a Padding value with which every output size of the layer is at least 1.</summary>
+        public const string Padding = nameof(Padding);
     }
 }
