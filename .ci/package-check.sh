@@ -61,7 +61,7 @@ echo "TensorForge $version: $(stat -c %s "$package") bytes ($(basename "$package
 unzip -l "$package"
 unzip -l "$symbols" | grep -E '\.pdb$'
 files=$(unzip -Z1 "$package")
-for expected in TensorForge.nuspec README.md \
+for expected in TensorForge.nuspec README.md LICENSE \
   lib/net10.0/TensorForge.Runtime.dll lib/net10.0/TensorForge.Runtime.xml \
   lib/net10.0/TensorForge.Attributes.dll lib/net10.0/TensorForge.Attributes.xml \
   analyzers/dotnet/cs/TensorForge.Generator.dll analyzers/dotnet/cs/TensorForge.CodeFixes.dll; do
@@ -76,6 +76,8 @@ for expected in lib/net10.0/TensorForge.Runtime.pdb lib/net10.0/TensorForge.Attr
 done
 nuspec=$(unzip -p "$package" TensorForge.nuspec)
 grep -q '<license type="expression">MIT</license>' <<< "$nuspec" || fail "the nuspec has no MIT licence expression"
+unzip -p "$package" LICENSE | grep -q '^MIT License$' || fail "the package's LICENSE is not the MIT licence of its expression"
+unzip -p "$package" LICENSE | cmp -s - LICENSE || fail "the package's LICENSE is not the repository's LICENSE"
 grep -q '<repository type="git" url="https://' <<< "$nuspec" || fail "the nuspec has no repository URL"
 grep -q '<readme>README.md</readme>' <<< "$nuspec" || fail "the nuspec names no README"
 dependencies=$(grep -oE '<dependency id="[^"]+"' <<< "$nuspec" | sed -E 's/<dependency id="([^"]+)"/\1/' | sort -u | tr '\n' ' ')

@@ -16,5 +16,25 @@ namespace TensorForge.CodeFixes
 
         /// <summary>Softmax before SoftmaxCrossEntropy.</summary>
         public const string SoftmaxBeforeCrossEntropy = "TF1003";
+
+        /// <summary>Kernel larger than the padded input.</summary>
+        public const string NoOutput = "TF1005";
+
+        /// <summary>Unknown layer reference (From, Add, Concat).</summary>
+        public const string UnknownLayerReference = "TF1009";
+    }
+
+    /// <summary>Keys of the data the analyzer attaches to its diagnostics for the fixes (TensorForge.Generator's
+    /// <c>FixProperties</c>, repeated here for the same reason as the ids).</summary>
+    internal static class FixProperties
+    {
+        /// <summary>TF1009: the names the reference could name, separated by '\n'.</summary>
+        public const string Candidates = nameof(Candidates);
+
+        /// <summary>TF1001: the rank of the Dense's input (3 for an image).</summary>
+        public const string InputRank = nameof(InputRank);
+
+        /// <summary>TF1005: a Padding value with which every output size of the layer is at least 1.</summary>
+        public const string Padding = nameof(Padding);
     }
 }

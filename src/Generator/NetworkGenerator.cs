@@ -15,11 +15,13 @@ namespace TensorForge.Generator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            // Declarations without locations: the generator reports nothing (the analyzer does, from its own parse), so a
+            // declaration that only moved compares equal and nothing after it runs again.
             IncrementalValuesProvider<NetworkDeclaration> declarations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     DeclarationParser.NetworkAttributeName,
                     predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
-                    transform: static (ctx, ct) => DeclarationParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                    transform: static (ctx, ct) => DeclarationParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct, withLocations: false))
                 .Where(static d => d is not null)!
                 .WithTrackingName(TrackingNames.Declarations)!;
 
@@ -28,7 +30,7 @@ namespace TensorForge.Generator
                 .ForAttributeWithMetadataName(
                     DeclarationParser.BlockAttributeName,
                     predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
-                    transform: static (ctx, ct) => DeclarationParser.ParseBlock((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                    transform: static (ctx, ct) => DeclarationParser.ParseBlock((INamedTypeSymbol)ctx.TargetSymbol, ct, withLocations: false))
                 .Where(static b => b is not null)
                 .Collect()
                 .Select(static (all, _) => all.Select(b => b!).OrderBy(b => b.TypeName, System.StringComparer.Ordinal).ToEquatableArray())

@@ -14,6 +14,8 @@ public class DiagnosticIdTests
         { new AddInputCodeFixProvider(), DiagnosticIds.MissingInput, "Network has no [Input]" },
         { new InsertFlattenCodeFixProvider(), DiagnosticIds.DenseNeedsVector, "Dense needs a vector input" },
         { new RemoveSoftmaxCodeFixProvider(), DiagnosticIds.SoftmaxBeforeCrossEntropy, "Softmax before SoftmaxCrossEntropy" },
+        { new SetPaddingCodeFixProvider(), DiagnosticIds.NoOutput, "Kernel larger than the padded input" },
+        { new NearestLayerNameCodeFixProvider(), DiagnosticIds.UnknownLayerReference, "Unknown layer reference" },
     };
 
     [Theory]

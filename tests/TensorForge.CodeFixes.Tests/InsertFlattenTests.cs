@@ -121,4 +121,49 @@ public class InsertFlattenTests
 
         [Network] [Input(3, 32, 32)] [Flatten] [Dense(10)] public partial class Second;
         """);
+
+    [Fact]
+    public Task Offers_GlobalAvgPool_before_a_Dense_on_an_image() => new CodeFixTest<InsertFlattenCodeFixProvider>(
+        """
+        using TensorForge;
+
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(3, 32, 32)]
+        [Conv2D(64, 3, Padding = 1, Activation = Activation.ReLU)]
+        [{|TF1001:Dense(10)|}]
+        [Adam]
+        public partial class Net;
+        """,
+        """
+        using TensorForge;
+
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(3, 32, 32)]
+        [Conv2D(64, 3, Padding = 1, Activation = Activation.ReLU)]
+        [GlobalAvgPool]
+        [Dense(10)]
+        [Adam]
+        public partial class Net;
+        """)
+    {
+        CodeActionEquivalenceKey = InsertFlattenCodeFixProvider.GlobalAvgPoolKey,
+        CodeActionIndex = 1,
+    }.RunAsync();
+
+    [Fact]
+    public Task Offers_no_GlobalAvgPool_for_a_tensor_that_is_not_an_image() => new CodeFixTest<InsertFlattenCodeFixProvider>(
+        // [2, 3, 4, 5] has rank 4: only [Flatten] makes it a vector; no action with the GlobalAvgPool key is offered.
+        """
+        using TensorForge;
+
+        [Network] [Input(2, 3, 4, 5)] [{|TF1001:Dense(10)|}] public partial class Net;
+        """,
+        """
+        using TensorForge;
+
+        [Network] [Input(2, 3, 4, 5)] [{|TF1001:Dense(10)|}] public partial class Net;
+        """)
+    {
+        CodeActionEquivalenceKey = InsertFlattenCodeFixProvider.GlobalAvgPoolKey,
+    }.RunAsync();
 }

@@ -54,7 +54,20 @@ namespace TensorForge.Generator.Layers
             int? outHeight = WindowGeometry.OutputSize(context, "rows", height, top, bottom, kernelHeight, stride, dilation);
             // One message per layer: the columns are only checked once the rows fit.
             int? outWidth = outHeight is null ? null : WindowGeometry.OutputSize(context, "columns", width, left, right, kernelWidth, stride, dilation);
-            if (outHeight is null || outWidth is null) return null;
+            if (outHeight is null || outWidth is null)
+            {
+                // One padding value for both axes (Padding is symmetric): at stride 1 with an odd square kernel, PyTorch's "same"
+                // (the output keeps the input's size, what LeNet's first layer does); otherwise the smallest that fits.
+                if (mode == 0)
+                {
+                    bool same = stride == 1 && kernelHeight == kernelWidth && kernelHeight % 2 == 1;
+                    int fit = same ? dilation * (kernelHeight - 1) / 2
+                        : System.Math.Max(WindowGeometry.SmallestFittingPadding(height, kernelHeight, dilation),
+                            WindowGeometry.SmallestFittingPadding(width, kernelWidth, dilation));
+                    if (fit > padding) WindowGeometry.SuggestPadding(context, fit);
+                }
+                return null;
+            }
             // The kernels work on a zero-padded copy of each sample (a spare row and column included), which must be addressable
             // with an int too: Conv2DGeometry rejects it at run time otherwise.
             double padded = (double)inChannels * ((long)height + top + bottom + 1) * ((long)width + left + right + 1);

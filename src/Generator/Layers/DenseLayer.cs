@@ -26,7 +26,8 @@ namespace TensorForge.Generator.Layers
             // A vector, or a sequence [time, features] whose every time step goes through the layer (nn.Linear on the last axis).
             if (context.Input.Rank > 2)
             {
-                context.Report(DiagnosticDescriptors.DenseNeedsVector, context.Attribute.Location, context.Name, context.Input);
+                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNeedsVector, context.Attribute.Location, context.Name, context.Input)
+                    .WithProperties(FixProperties.InputRank, context.Input.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 return null;
             }
             int inFeatures = context.Input.Last;

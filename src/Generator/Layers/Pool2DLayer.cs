@@ -22,7 +22,14 @@ namespace TensorForge.Generator.Layers
             if (stride == 0) stride = kernel;
             int? height = WindowGeometry.OutputSize(context, "rows", context.Input.Dimensions[1], padding, padding, kernel, stride, 1);
             int? width = height is null ? null : WindowGeometry.OutputSize(context, "columns", context.Input.Dimensions[2], padding, padding, kernel, stride, 1);
-            if (height is null || width is null) return null;
+            if (height is null || width is null)
+            {
+                // PyTorch allows a pooling padding of at most half the kernel.
+                int fit = System.Math.Max(WindowGeometry.SmallestFittingPadding(context.Input.Dimensions[1], kernel, 1),
+                    WindowGeometry.SmallestFittingPadding(context.Input.Dimensions[2], kernel, 1));
+                if (fit > padding && fit <= kernel / 2) WindowGeometry.SuggestPadding(context, fit);
+                return null;
+            }
             return (Shape.Of(context.Input.Dimensions[0], height.Value, width.Value), kernel, stride, padding);
         }
 

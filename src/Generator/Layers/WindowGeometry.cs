@@ -22,6 +22,22 @@ namespace TensorForge.Generator.Layers
             return null;
         }
 
+        /// <summary>After a TF1005 of this layer: attaches the padding that makes both output sizes at least 1 for the code fix
+        /// (<see cref="FixProperties.Padding"/>), when one value of the layer's <c>Padding</c> does.</summary>
+        public static void SuggestPadding(LayerBuildContext context, int padding)
+        {
+            int last = context.Diagnostics.Count - 1;
+            if (last < 0 || context.Diagnostics[last].Id != DiagnosticDescriptors.NoOutputId) return;
+            context.Diagnostics[last] = context.Diagnostics[last].WithProperties(FixProperties.Padding, I(padding));
+        }
+
+        /// <summary>The smallest symmetric padding giving an output of at least 1 along an axis: in + 2p ≥ dilation·(kernel − 1) + 1.</summary>
+        public static int SmallestFittingPadding(int input, int kernel, int dilation)
+        {
+            long missing = (long)dilation * (kernel - 1) + 1 - input;
+            return missing <= 0 ? 0 : (int)System.Math.Min(int.MaxValue, (missing + 1) / 2);
+        }
+
         /// <summary>Reports TF1012 unless the input is an image [C, H, W].</summary>
         public static bool RequireImage(LayerBuildContext context, Shape input)
         {

@@ -21,8 +21,9 @@ namespace TensorForge.Generator.Parsing
         public static string BlockTypeName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         /// <summary>A class marked [Block]: its declaration (the [Block] attribute in the place of [Network]) under its type name.</summary>
-        public static BlockDeclaration? ParseBlock(INamedTypeSymbol type, CancellationToken cancellationToken)
-            => Parse(type, cancellationToken, "Block") is { } declaration ? new BlockDeclaration(BlockTypeName(type), declaration) : null;
+        /// <remarks>Without <paramref name="withLocations"/> every location is null (see <see cref="Parse(INamedTypeSymbol, CancellationToken, bool)"/>).</remarks>
+        public static BlockDeclaration? ParseBlock(INamedTypeSymbol type, CancellationToken cancellationToken, bool withLocations = true)
+            => Parse(type, cancellationToken, "Block", withLocations) is { } declaration ? new BlockDeclaration(BlockTypeName(type), declaration) : null;
 
         /// <summary>Every block <paramref name="type"/> uses, directly or through other blocks, that is a [Block] class declared in
         /// source (the analyzer's view; the generator collects all [Block] classes of the compilation instead).</summary>
@@ -52,9 +53,14 @@ namespace TensorForge.Generator.Parsing
             return found.Values.OrderBy(b => b.TypeName, System.StringComparer.Ordinal).ToEquatableArray();
         }
 
-        public static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken) => Parse(type, cancellationToken, "Network");
+        /// <summary>A class marked [Network] as a declaration.</summary>
+        /// <param name="withLocations">Whether to record where each attribute and argument stands. The analyzer needs them for its
+        /// diagnostics; the generator does not (the plan carries none), and without them a declaration compares equal after an
+        /// edit that only moves it (text typed above the network), so the generator's pipeline stays cached.</param>
+        public static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken, bool withLocations = true)
+            => Parse(type, cancellationToken, "Network", withLocations);
 
-        private static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken, string marker)
+        private static NetworkDeclaration? Parse(INamedTypeSymbol type, CancellationToken cancellationToken, string marker, bool withLocations)
         {
             AttributeData? network = null;
             var attributes = new List<AttributeDeclaration>();
@@ -67,7 +73,7 @@ namespace TensorForge.Generator.Parsing
                 if (attributeClass is null || attributeClass.ContainingNamespace?.ToDisplayString() != Namespace) continue;
                 if (attribute.AttributeConstructor is null) continue; // the compiler reports the bad attribute itself
                 string kind = attributeClass.Name.EndsWith("Attribute") ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : attributeClass.Name;
-                AttributeDeclaration declaration = ParseAttribute(kind, attribute, parts, cancellationToken);
+                AttributeDeclaration declaration = ParseAttribute(kind, attribute, parts, withLocations, cancellationToken);
                 if (kind == "Network" || kind == "Block")
                 {
                     if (kind != marker) continue;
@@ -86,7 +92,7 @@ namespace TensorForge.Generator.Parsing
             for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
                 containing.Insert(0, new ContainingType(Keyword(outer), Identifier(outer.Name), TypeParameterList(outer), IsPartial(outer, cancellationToken),
-                    LocationInfo.From(outer.Locations.FirstOrDefault())));
+                    At(outer.Locations.FirstOrDefault(), withLocations)));
             }
 
             return new NetworkDeclaration(
@@ -97,14 +103,15 @@ namespace TensorForge.Generator.Parsing
                 containing.ToEquatableArray(),
                 IsPartial(type, cancellationToken),
                 type.IsStatic,
-                LocationInfo.From(type.Locations.FirstOrDefault()),
+                At(type.Locations.FirstOrDefault(), withLocations),
                 networkDeclaration,
                 attributes.ToEquatableArray(),
                 HasPrimaryConstructor(type, cancellationToken),
                 type.IsAbstract && !type.IsStatic);
         }
 
-        private static AttributeDeclaration ParseAttribute(string kind, AttributeData attribute, ImmutableArray<SyntaxReference> parts, CancellationToken cancellationToken)
+        private static AttributeDeclaration ParseAttribute(string kind, AttributeData attribute, ImmutableArray<SyntaxReference> parts, bool withLocations,
+            CancellationToken cancellationToken)
         {
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             int partIndex = 0;
@@ -124,9 +131,9 @@ namespace TensorForge.Generator.Parsing
                 IParameterSymbol parameter = constructor.Parameters[i];
                 Location? location = parameter.IsParams ? syntax?.GetLocation()
                     : i < positional.Count ? positional[i].GetLocation() : syntax?.GetLocation();
-                ArgumentValue argument = ToArgument(parameter.Name, attribute.ConstructorArguments[i], location);
+                ArgumentValue argument = ToArgument(parameter.Name, attribute.ConstructorArguments[i], At(location, withLocations));
                 // A params array written element by element: remember where each element stands.
-                if (parameter.IsParams && argument.Kind == ArgumentKind.IntArray && positional.Count - i == argument.Ints.Count && argument.Ints.Count > 0)
+                if (withLocations && parameter.IsParams && argument.Kind == ArgumentKind.IntArray && positional.Count - i == argument.Ints.Count && argument.Ints.Count > 0)
                 {
                     argument = argument with
                     {
@@ -138,14 +145,15 @@ namespace TensorForge.Generator.Parsing
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
                 AttributeArgumentSyntax? argumentSyntax = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
-                arguments.Add(ToArgument(named.Key, named.Value, argumentSyntax?.GetLocation() ?? syntax?.GetLocation()));
+                arguments.Add(ToArgument(named.Key, named.Value, At(argumentSyntax?.GetLocation() ?? syntax?.GetLocation(), withLocations)));
             }
-            return new AttributeDeclaration(kind, arguments.ToEquatableArray(), LocationInfo.From(syntax?.GetLocation()), partIndex);
+            return new AttributeDeclaration(kind, arguments.ToEquatableArray(), At(syntax?.GetLocation(), withLocations), partIndex);
         }
 
-        private static ArgumentValue ToArgument(string name, TypedConstant constant, Location? location)
+        private static LocationInfo? At(Location? location, bool withLocations) => withLocations ? LocationInfo.From(location) : null;
+
+        private static ArgumentValue ToArgument(string name, TypedConstant constant, LocationInfo? where)
         {
-            LocationInfo? where = LocationInfo.From(location);
             if (constant.Kind == TypedConstantKind.Type)
             {
                 string? typeName = constant.Value is ITypeSymbol type ? BlockTypeName(type) : null;

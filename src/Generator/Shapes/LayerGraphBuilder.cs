@@ -212,7 +212,8 @@ namespace TensorForge.Generator.Shapes
                 : allNames.Contains(name) ? "which comes later; a layer can only read earlier layers (the declaration order is the order of evaluation)"
                 : $"which is not a layer of {entry.Scope}; earlier layers are {string.Join(", ", entry.EarlierNames.Take(12).Select(n => "'" + n + "'"))}";
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, entry.Attribute.LocationOf(argument),
-                argument == "other" ? "The name" : "From", $"{entry.Attribute.Kind} '{entry.Name}'", written, reason));
+                    argument == "other" ? "The name" : "From", $"{entry.Attribute.Kind} '{entry.Name}'", written, reason)
+                .WithProperties(FixProperties.Candidates, string.Join("\n", entry.EarlierNames)));
             valid = false;
             return (InvalidNode, null);
         }

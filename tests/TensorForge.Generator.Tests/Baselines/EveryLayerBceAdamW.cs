@@ -153,7 +153,27 @@ namespace Samples.Zoo
         /// <summary>The learning rate the next <see cref="Step"/> uses.</summary>
         public float LearningRate => _optimizer.BaseLearningRate;
 
-        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
+        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.
+        /// <code>
+        /// Layer       Kind              Output  Parameters  MACs
+        /// input       Input             [2, 8]           0     0
+        /// relu1       ReLU              [2, 8]           0     0
+        /// sigmoid1    Sigmoid           [2, 8]           0     0
+        /// tanh1       Tanh              [2, 8]           0     0
+        /// gelu1       Gelu              [2, 8]           0     0
+        /// leakyrelu1  LeakyReLU(0.2)    [2, 8]           0     0
+        /// softmax1    Softmax           [2, 8]           0     0
+        /// flatten1    Flatten           [16]             0     0
+        /// dense1      Dense, Gelu       [32]           544   512
+        /// dense2      Dense, LeakyReLU  [16]           512   512
+        /// dropout1    Dropout(0.5)      [16]             0     0
+        /// head        Dense             [3]             51    48
+        /// Total parameters: 1,107
+        /// Multiply-accumulates per sample (forward): 1,072
+        /// Loss: BinaryCrossEntropyWithLogits
+        /// Optimizer: AdamW(lr=0.0003, betas=(0.9, 0.98), eps=1e-08, weight_decay=0.05)
+        /// </code>
+        /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));

@@ -95,7 +95,16 @@ namespace Samples.Inference
         /// ArgumentException, at the cost of one pass over them. Starts as <see cref="global::TensorForge.Validation.CheckFinite"/> (false by default).</summary>
         public bool CheckFinite { get; set; } = global::TensorForge.Validation.CheckFinite;
 
-        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
+        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.
+        /// <code>
+        /// Layer   Kind         Output  Parameters  MACs
+        /// input   Input        [16]             0     0
+        /// hidden  Dense, Tanh  [8]            136   128
+        /// code    Dense        [4]             36    32
+        /// Total parameters: 172
+        /// Multiply-accumulates per sample (forward): 160
+        /// </code>
+        /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));

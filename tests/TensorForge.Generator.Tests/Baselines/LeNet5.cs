@@ -160,7 +160,24 @@ namespace Samples.Vision
         /// <summary>The learning rate the next <see cref="Step"/> uses.</summary>
         public float LearningRate => _optimizer.BaseLearningRate;
 
-        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
+        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.
+        /// <code>
+        /// Layer     Kind              Output        Parameters     MACs
+        /// input     Input             [1, 28, 28]            0        0
+        /// conv1     Conv2D 5×5, ReLU  [6, 28, 28]          156  117,600
+        /// pool1     MaxPool2D 2×2     [6, 14, 14]            0        0
+        /// conv2     Conv2D 5×5, ReLU  [16, 10, 10]       2,416  240,000
+        /// pool2     MaxPool2D 2×2     [16, 5, 5]             0        0
+        /// flatten1  Flatten           [400]                  0        0
+        /// fc1       Dense, ReLU       [120]             48,120   48,000
+        /// fc2       Dense, ReLU       [84]              10,164   10,080
+        /// fc3       Dense             [10]                 850      840
+        /// Total parameters: 61,706
+        /// Multiply-accumulates per sample (forward): 416,520
+        /// Loss: SoftmaxCrossEntropy
+        /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
+        /// </code>
+        /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));

@@ -239,7 +239,32 @@ namespace Samples.Vision
         /// <summary>The learning rate the next <see cref="Step"/> uses.</summary>
         public float LearningRate => _schedule.LearningRate(_optimizer.BaseLearningRate, _optimizer.StepCount);
 
-        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
+        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.
+        /// <code>
+        /// Layer                  Kind                                        Output      Parameters   MACs
+        /// input                  Input                                       [1, 8, 8]            0      0
+        /// conv1                  Conv2D 3×3                                  [4, 8, 8]           36  2,304
+        /// bn1                    BatchNorm2d, ReLU                           [4, 8, 8]            8    256
+        /// layer1.0.conv1         Conv2D 3×3 /2                               [8, 4, 4]          288  4,608
+        /// layer1.0.bn1           BatchNorm2d, ReLU                           [8, 4, 4]           16    128
+        /// layer1.0.conv2         Conv2D 3×3                                  [8, 4, 4]          576  9,216
+        /// layer1.0.bn2           BatchNorm2d                                 [8, 4, 4]           16    128
+        /// layer1.0.downsample.0  Conv2D 1×1 /2 ← bn1                         [8, 4, 4]           32    512
+        /// layer1.0.downsample.1  BatchNorm2d                                 [8, 4, 4]           16    128
+        /// layer1.0.add1          Add ← layer1.0.downsample.1 + layer1.0.bn2  [8, 4, 4]            0      0
+        /// layer1.0.relu1         ReLU                                        [8, 4, 4]            0      0
+        /// pool                   MaxPool2D 2×2 ← bn1                         [4, 4, 4]            0      0
+        /// concat1                Concat ← pool + layer1.0.relu1              [12, 4, 4]           0      0
+        /// globalavgpool1         GlobalAvgPool                               [12]                 0      0
+        /// fc                     Dense                                       [10]               130    120
+        /// Total parameters: 1,118
+        /// Multiply-accumulates per sample (forward): 17,400
+        /// Buffers (running statistics): 60
+        /// Loss: SoftmaxCrossEntropy
+        /// Optimizer: AdamW(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)
+        /// Schedule: CosineAnnealingLR(T_max=100, eta_min=0)
+        /// </code>
+        /// </summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(input.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(input));

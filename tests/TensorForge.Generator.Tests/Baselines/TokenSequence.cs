@@ -126,7 +126,6 @@ namespace Samples.Text
         /// <summary>The learning rate the next <see cref="Step"/> uses.</summary>
         public float LearningRate => _optimizer.BaseLearningRate;
 
-        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         /// <summary>Forward with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -137,6 +136,19 @@ namespace Samples.Text
             Forward(tokens, output);
         }
 
+        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.
+        /// <code>
+        /// Layer   Kind              Output    Parameters    MACs
+        /// input   Input             [16]               0       0
+        /// embed   Embedding(27, 8)  [16, 8]          216       0
+        /// hidden  Dense, Tanh       [16, 32]         288   4,096
+        /// head    Dense             [16, 27]         891  13,824
+        /// Total parameters: 1,395
+        /// Multiply-accumulates per sample (forward): 17,920
+        /// Loss: SoftmaxCrossEntropy
+        /// Optimizer: Adam(lr=0.002, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
+        /// </code>
+        /// </summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(tokens));
@@ -165,7 +177,6 @@ namespace Samples.Text
             output2.CopyTo(output);
         }
 
-        /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         /// <summary>ForwardTrain with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -176,6 +187,7 @@ namespace Samples.Text
             ForwardTrain(tokens, output);
         }
 
+        /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(tokens));
@@ -256,7 +268,6 @@ namespace Samples.Text
         /// <summary>One Adam update with the current learning rate.</summary>
         public void Step() => _optimizer.Step(_parameters.Span, _gradients.Span, LearningRate);
 
-        /// <summary>One step on a mini-batch with class indices in [0, 27) (16 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         /// <summary>TrainStep with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
@@ -267,6 +278,7 @@ namespace Samples.Text
             return TrainStep(tokens, labels);
         }
 
+        /// <summary>One step on a mini-batch with class indices in [0, 27) (16 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> labels)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, nameof(tokens));
@@ -280,7 +292,6 @@ namespace Samples.Text
             return loss;
         }
 
-        /// <summary>One step on a mini-batch with float class probabilities (432 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         /// <summary>TrainStep with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
@@ -291,6 +302,7 @@ namespace Samples.Text
             return TrainStep(tokens, targets);
         }
 
+        /// <summary>One step on a mini-batch with float class probabilities (432 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> targets)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, nameof(tokens));
