@@ -77,6 +77,12 @@ public sealed class PicturesTests
             ImageGrid.WritePng(path, Pattern(3, 28, 28), 3, 28, 28);
             SKBitmap bitmap = Decode(File.ReadAllBytes(path));
             Assert.Equal((2 + 3 * 58, 2 + 58), (bitmap.Width, bitmap.Height));
+            Assert.Equal((2 + 3 * 58, 2 + 58), ImageGrid.ReadPngSize(path));
+
+            string broken = Path.Combine(folder, "broken.png");
+            File.WriteAllBytes(broken, File.ReadAllBytes(path).AsSpan(0, 20).ToArray());
+            Assert.Throws<InvalidDataException>(() => ImageGrid.ReadPngSize(broken));
+            Assert.Throws<InvalidDataException>(() => ImageGrid.ReadPngSize(Path.Combine(folder, "missing.png")));
         }
         finally
         {

@@ -163,8 +163,11 @@ namespace TensorForge.Generative
         /// <param name="predictedNoise">ε̂ for (x_t, t); as long as <paramref name="xt"/>.</param>
         /// <param name="t">The current step, in [0, <see cref="Steps"/>).</param>
         /// <param name="previousT">The next step of the subsequence, in [−1, t).</param>
-        /// <param name="previous">Receives x_prev; may be <paramref name="xt"/> (in place), not <paramref name="predictedNoise"/>.</param>
-        /// <param name="clipDenoised">Clip x̂₀ to [−1, 1] before forming x_prev.</param>
+        /// <param name="previous">Receives x_prev; may be <paramref name="xt"/> (in place) unless clipping, never <paramref name="predictedNoise"/>.</param>
+        /// <param name="clipDenoised">Clip x̂₀ to [−1, 1] and use the noise consistent with the clipped estimate,
+        /// ε' = (x_t − √ᾱ_t x̂₀)/√(1 − ᾱ_t), in the direction term (diffusers' <c>use_clipped_model_output</c>): keeping the
+        /// model's ε̂ beside a clipped x̂₀ lets the deterministic sampler run away (measured: it diverges to 1e13 and NaN with a
+        /// weak denoiser).</param>
         /// <exception cref="ArgumentException">The lengths differ or a step is out of range.</exception>
         public void DdimStep(ReadOnlySpan<float> xt, ReadOnlySpan<float> predictedNoise, int t, int previousT, Span<float> previous,
             bool clipDenoised = false)
@@ -177,13 +180,19 @@ namespace TensorForge.Generative
 
             if (clipDenoised && previous.Overlaps(predictedNoise))
                 throw new ArgumentException("previous must not share memory with predictedNoise", nameof(previous));
+            if (clipDenoised && previous.Overlaps(xt))
+                throw new ArgumentException("with clipDenoised, previous must not share memory with xt", nameof(previous));
 
             double alphaBar = _alphaBarsDouble[t];
             double alphaBarPrevious = previousT >= 0 ? _alphaBarsDouble[previousT] : 1;
             if (clipDenoised)
             {
+                // x_prev = √ᾱ_prev x̂₀ + √(1 − ᾱ_prev) (x_t − √ᾱ_t x̂₀)/√(1 − ᾱ_t), with x̂₀ clipped.
                 PredictClippedX0(xt, predictedNoise, alphaBar, previous);
-                TensorPrimitives.Multiply(previous, (float)Math.Sqrt(alphaBarPrevious), previous);
+                double direction = Math.Sqrt((1 - alphaBarPrevious) / (1 - alphaBar));
+                TensorPrimitives.Multiply(previous, (float)(Math.Sqrt(alphaBarPrevious) - direction * Math.Sqrt(alphaBar)), previous);
+                TensorPrimitives.MultiplyAdd(xt, (float)direction, previous, previous);
+                return;
             }
             else
             {
@@ -191,9 +200,7 @@ namespace TensorForge.Generative
                 TensorPrimitives.Multiply(xt, (float)Math.Sqrt(alphaBarPrevious / alphaBar), previous);
                 TensorPrimitives.MultiplyAdd(predictedNoise,
                     (float)(Math.Sqrt(1 - alphaBarPrevious) - Math.Sqrt(alphaBarPrevious * (1 - alphaBar) / alphaBar)), previous, previous);
-                return;
             }
-            TensorPrimitives.MultiplyAdd(predictedNoise, (float)Math.Sqrt(1 - alphaBarPrevious), previous, previous);
         }
 
         /// <summary><paramref name="count"/> steps evenly spread over [0, T), in sampling order (descending): step i of the

@@ -199,7 +199,8 @@ public sealed class DiffusionScheduleTests
         {
             double x0 = (xt[i] - Math.Sqrt(1 - alphaBar) * eps[i]) / Math.Sqrt(alphaBar);
             double expected = Math.Sqrt(alphaBarPrevious) * x0 + Math.Sqrt(1 - alphaBarPrevious) * eps[i];
-            double expectedClipped = Math.Sqrt(alphaBarPrevious) * Math.Clamp(x0, -1, 1) + Math.Sqrt(1 - alphaBarPrevious) * eps[i];
+            double clippedX0 = Math.Clamp(x0, -1, 1), consistentNoise = (xt[i] - Math.Sqrt(alphaBar) * clippedX0) / Math.Sqrt(1 - alphaBar);
+            double expectedClipped = Math.Sqrt(alphaBarPrevious) * clippedX0 + Math.Sqrt(1 - alphaBarPrevious) * consistentNoise;
             // x̂₀ divides by √ᾱ_t (0.0064 at t = 999), so scale the tolerance by the size of x̂₀'s terms.
             double scale = Math.Max(1, Math.Abs(xt[i]) / Math.Sqrt(alphaBar));
             Assert.Equal(expected, previous[i], 2e-5 * scale);
@@ -254,6 +255,7 @@ public sealed class DiffusionScheduleTests
         Assert.Throws<ArgumentException>(() => schedule.AncestralStep(xt, noise, 5, noise, xt, clipDenoised: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => schedule.DdimStep(xt, noise, 5, 5, x0));
         Assert.Throws<ArgumentOutOfRangeException>(() => schedule.DdimStep(xt, noise, 5, -2, x0));
+        Assert.Throws<ArgumentException>(() => schedule.DdimStep(xt, noise, 5, 2, xt, clipDenoised: true));
         Assert.All(xt, v => Assert.Equal(7f, v));
         Assert.Throws<ArgumentOutOfRangeException>(() => new DiffusionSchedule(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new DiffusionSchedule(10, 0.02, 1e-4));
@@ -272,6 +274,7 @@ public sealed class DiffusionScheduleTests
             schedule.AncestralStep(xt, eps, 50, noise, xt);
             schedule.AncestralStep(xt, eps, 50, noise, x0, clipDenoised: true);
             schedule.DdimStep(xt, eps, 50, 10, xt);
+            schedule.DdimStep(xt, eps, 50, 10, x0, clipDenoised: true);
         });
         Assert.Equal(0, bytes);
     }
