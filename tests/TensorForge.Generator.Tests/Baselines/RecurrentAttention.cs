@@ -157,7 +157,6 @@ namespace Samples.Text
         /// <summary>The learning rate the next <see cref="Step"/> uses.</summary>
         public float LearningRate => _optimizer.BaseLearningRate;
 
-        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.</summary>
         /// <summary>Forward with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -168,6 +167,20 @@ namespace Samples.Text
             Forward(tokens, output);
         }
 
+        /// <summary>Inference (dropout off). batch = input.Length / InputSize; output holds batch × OutputSize.
+        /// <code>
+        /// Layer  Kind                  Output    Parameters    MACs
+        /// input  Input                 [12]               0       0
+        /// embed  Embedding(20, 8)      [12, 8]          160       0
+        /// lstm   LSTM, bidirectional   [12, 32]       3,328  36,864
+        /// pool   AdditiveAttention(8)  [32]             272   3,552
+        /// head   Dense                 [3]               99      96
+        /// Total parameters: 3,859
+        /// Multiply-accumulates per sample (forward): 40,512
+        /// Loss: SoftmaxCrossEntropy
+        /// Optimizer: Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0)
+        /// </code>
+        /// </summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(tokens));
@@ -200,7 +213,6 @@ namespace Samples.Text
             output3.CopyTo(output);
         }
 
-        /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         /// <summary>ForwardTrain with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -211,6 +223,7 @@ namespace Samples.Text
             ForwardTrain(tokens, output);
         }
 
+        /// <summary>Training-mode forward (dropout on); keeps the activations <see cref="Backward"/> needs.</summary>
         public void ForwardTrain(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, output.Length, OutputSize, OutputShapeText, nameof(tokens));
@@ -297,7 +310,6 @@ namespace Samples.Text
         /// <summary>One Adam update with the current learning rate.</summary>
         public void Step() => _optimizer.Step(_parameters.Span, _gradients.Span, LearningRate);
 
-        /// <summary>One step on a mini-batch with class indices in [0, 3) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         /// <summary>TrainStep with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> labels)
         {
@@ -308,6 +320,7 @@ namespace Samples.Text
             return TrainStep(tokens, labels);
         }
 
+        /// <summary>One step on a mini-batch with class indices in [0, 3) (1 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> labels)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, nameof(tokens));
@@ -321,7 +334,6 @@ namespace Samples.Text
             return loss;
         }
 
-        /// <summary>One step on a mini-batch with float class probabilities (3 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         /// <summary>TrainStep with float-coded token ids (each a whole number in [0, Vocabulary)), as a Dataset holds them.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets)
         {
@@ -332,6 +344,7 @@ namespace Samples.Text
             return TrainStep(tokens, targets);
         }
 
+        /// <summary>One step on a mini-batch with float class probabilities (3 per sample): forward, SoftmaxCrossEntropy, backward, optimizer. Returns the mean loss.</summary>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> targets)
         {
             int batch = global::TensorForge.Guard.Batch(tokens.Length, InputSize, InputShapeText, nameof(tokens));
