@@ -120,7 +120,8 @@ namespace TensorForge.Samples
                 Array.Clear(inputs);
                 prefix.CopyTo(inputs);
                 model.Forward(inputs, logits);
-                TensorPrimitives.SoftMax(logits.AsSpan((prefix.Length - 1) * WordTokens.VocabularySize, WordTokens.VocabularySize), probabilities);
+                // Max-shifted (TensorPrimitives.SoftMax is not, and overflows for large logits).
+                TensorForge.Kernels.Activations.Softmax(logits.AsSpan((prefix.Length - 1) * WordTokens.VocabularySize, WordTokens.VocabularySize), probabilities, 1, WordTokens.VocabularySize);
             };
         }
 
