@@ -27,6 +27,7 @@ namespace TensorForge.Benchmarks
                 return e.Message == "help" ? 0 : 2;
             }
 
+            if (SequenceOptions.Current.WordsModel is not null) return WordsTorch.Run(SequenceOptions.Current);
             if (!options.MallocDefault)
                 NativeHeap.KeepFreedBlocks();
             string startLoad = LoadAverage();
@@ -60,6 +61,8 @@ namespace TensorForge.Benchmarks
             if (options.Runs("resnet"))
                 cnn.ResNet();
             bool agreed = !options.Runs("agree") || AgreeSection.Run(options);
+            if (options.Runs("seq")) new SequenceSections(options).Run();
+            agreed &= !options.Runs("seqagree") || SequenceAgreeSection.Run(options);
 
             Report.PrintSummary();
             Console.WriteLine();
