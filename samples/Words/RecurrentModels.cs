@@ -2,7 +2,7 @@ using System;
 
 namespace TensorForge.Samples
 {
-    /// <summary>The character LSTM: embedding 32 → LSTM 256 → next-token logits at every step; AdamW 2e-3 with clipping
+    /// <summary>The character LSTM: embedding 32 → LSTM 256 → next-token logits at every step; Adam 2e-3 with clipping
     /// 1.0 and cosine annealing over the full run (20 epochs of 895 steps).</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy, Seed = 1)]
     [Input(WordTokens.Length)]

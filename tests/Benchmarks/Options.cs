@@ -9,7 +9,7 @@ namespace TensorForge.Benchmarks
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
-        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism", "conv", "lenet", "resnet", "agree", "gen" };
+        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism", "conv", "lenet", "resnet", "agree", "gen", "seq", "seqagree" };
 
         /// <summary>Aliases for groups of sections.</summary>
         private static readonly Dictionary<string, string[]> Groups = new(StringComparer.Ordinal)
@@ -38,12 +38,12 @@ namespace TensorForge.Benchmarks
 
         public const string Usage =
             "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall] [--pause MS] [--malloc-default]\n" +
-            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism, conv, lenet, resnet, agree, gen;\n" +
+            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism, conv, lenet, resnet, agree, gen, seq, seqagree;\n" +
             "groups: mlp (train..determinism), cnn (conv, lenet, resnet, agree), all\n" +
             "gemm and conv re-measure the FMA peak beside every shape, so their fractions of peak do not need the peak section.\n" +
             "agree fails the run (exit code 1) when our networks disagree with PyTorch beyond 1e-4; gen does the same for the generative layers.\n" +
             "--pause: milliseconds of idle before each contender's sample in the all-cores tables (default 250).\n" +
-            "--malloc-default: keep glibc's malloc thresholds (by default they are raised so that libtorch reuses freed activations).";
+            "--malloc-default: keep glibc's malloc thresholds (by default they are raised so that libtorch reuses freed activations).\n" + SequenceOptions.Usage;
 
         public static Options Parse(string[] args)
         {
@@ -86,7 +86,8 @@ namespace TensorForge.Benchmarks
                     case "-h":
                         throw new ArgumentException("help");
                     default:
-                        throw new ArgumentException($"unexpected argument '{args[i]}'");
+                        if (!SequenceOptions.TryParse(args, ref i)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+                        break;
                 }
             }
             if (options.Selected.Count == 0)
