@@ -26,35 +26,35 @@ namespace TensorForge.Samples
     [Adam(LearningRate = 2e-4f, Beta1 = 0.5f)]
     public partial class MlpDiscriminator;
 
-    // The DCGAN-style pair (the sample's intended default, --model dcgan) needs ConvTranspose2D and Unflatten, which the
-    // `genlayers` branch adds and which are not in main yet. Ready to enable once they are (and add "dcgan" in Program.Models):
-    //
-    // /// <summary>DCGAN-style generator: z [64] → 128·7·7 → [128, 7, 7] → ConvT 4×4/2 → [64, 14, 14] → ConvT 4×4/2 → [1, 28, 28], tanh.</summary>
-    // [Network(Seed = 1)]
-    // [Input(64)]
-    // [Dense(6272, Bias = false, Name = "fc")]
-    // [BatchNorm(Name = "bn0")]
-    // [ReLU]
-    // [Unflatten(128, 7, 7)]
-    // [ConvTranspose2D(64, 4, Stride = 2, Padding = 1, Bias = false, Name = "deconv1")]
-    // [BatchNorm(Name = "bn1")]
-    // [ReLU]
-    // [ConvTranspose2D(1, 4, Stride = 2, Padding = 1, Activation = Activation.Tanh, Name = "deconv2")]
-    // [Flatten]
-    // [Adam(LearningRate = 2e-4f, Beta1 = 0.5f)]
-    // public partial class DcganGenerator;
-    //
-    // /// <summary>Convolutional discriminator: [1, 28, 28] → conv 4×4/2 → [64, 14, 14] → conv 4×4/2 + BN → [128, 7, 7] → logit.</summary>
-    // [Network(Seed = 2)]
-    // [Input(784)]
-    // [Unflatten(1, 28, 28)]
-    // [Conv2D(64, 4, Stride = 2, Padding = 1, Name = "conv1")]
-    // [LeakyReLU(0.2f)]
-    // [Conv2D(128, 4, Stride = 2, Padding = 1, Bias = false, Name = "conv2")]
-    // [BatchNorm(Name = "bn2")]
-    // [LeakyReLU(0.2f)]
-    // [Flatten]
-    // [Dense(1, Name = "fc")]
-    // [Adam(LearningRate = 2e-4f, Beta1 = 0.5f)]
-    // public partial class DcganDiscriminator;
+    // The DCGAN-style pair (the default, --model dcgan): a Dense + BatchNorm stem unflattened to [128, 7, 7] and two 4×4/2
+    // transposed convolutions up to [1, 28, 28] with tanh; the discriminator mirrors it with two 4×4/2 convolutions.
+
+    /// <summary>DCGAN-style generator: z [64] → 128·7·7 → [128, 7, 7] → ConvT 4×4/2 → [64, 14, 14] → ConvT 4×4/2 → [1, 28, 28], tanh.</summary>
+    [Network(Seed = 1)]
+    [Input(64)]
+    [Dense(6272, Bias = false, Name = "fc")]
+    [BatchNorm(Name = "bn0")]
+    [ReLU]
+    [Unflatten(128, 7, 7)]
+    [ConvTranspose2D(64, 4, Stride = 2, Padding = 1, Bias = false, Name = "deconv1")]
+    [BatchNorm(Name = "bn1")]
+    [ReLU]
+    [ConvTranspose2D(1, 4, Stride = 2, Padding = 1, Activation = Activation.Tanh, Name = "deconv2")]
+    [Flatten]
+    [Adam(LearningRate = 2e-4f, Beta1 = 0.5f)]
+    public partial class DcganGenerator;
+
+    /// <summary>Convolutional discriminator: [1, 28, 28] → conv 4×4/2 → [64, 14, 14] → conv 4×4/2 + BN → [128, 7, 7] → logit.</summary>
+    [Network(Seed = 2)]
+    [Input(784)]
+    [Unflatten(1, 28, 28)]
+    [Conv2D(64, 4, Stride = 2, Padding = 1, Name = "conv1")]
+    [LeakyReLU(0.2f)]
+    [Conv2D(128, 4, Stride = 2, Padding = 1, Bias = false, Name = "conv2")]
+    [BatchNorm(Name = "bn2")]
+    [LeakyReLU(0.2f)]
+    [Flatten]
+    [Dense(1, Name = "fc")]
+    [Adam(LearningRate = 2e-4f, Beta1 = 0.5f)]
+    public partial class DcganDiscriminator;
 }
