@@ -43,7 +43,7 @@ namespace TensorForge.Generator
                 .Where(static p => p.CanEmit)
                 .WithTrackingName(TrackingNames.EmitPlans);
 
-            Weights.WeightsPipeline.Register(context, declarations, blocks);
+            Weights.WeightsPipeline.Register(context, blocks);
 
             context.RegisterSourceOutput(plans, static (spc, plan) =>
                 spc.AddSource(NetworkEmitter.HintName(plan), NetworkEmitter.Emit(plan)));

@@ -9,6 +9,7 @@ namespace TensorForge.Generator
         public const string EmitPlans = nameof(EmitPlans);
 
         // [Weights] (Weights/WeightsPipeline.cs)
+        public const string WeightsDeclarations = nameof(WeightsDeclarations);
         public const string WeightsExpectations = nameof(WeightsExpectations);
         public const string WeightsFiles = nameof(WeightsFiles);
         public const string WeightsChecks = nameof(WeightsChecks);

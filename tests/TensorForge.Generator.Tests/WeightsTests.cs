@@ -311,7 +311,7 @@ public sealed class WeightsTests : IDisposable
         GeneratorResult result = Run(Network("""[Weights("small.safetensors", Embed = true)]"""), Text(path));
         var walk = new ModelGraphTests.ModelWalk();
         int values = 0;
-        foreach (string name in new[] { TrackingNames.WeightsExpectations, TrackingNames.WeightsFiles, TrackingNames.WeightsChecks })
+        foreach (string name in new[] { TrackingNames.WeightsDeclarations, TrackingNames.WeightsExpectations, TrackingNames.WeightsFiles, TrackingNames.WeightsChecks })
         {
             foreach (IncrementalGeneratorRunStep step in result.RunResult.TrackedSteps[name])
             {
@@ -322,7 +322,7 @@ public sealed class WeightsTests : IDisposable
                 }
             }
         }
-        Assert.Equal(3, values);
+        Assert.Equal(4, values); // one declaration, one expectation, one file, one check
         Assert.True(walk.Problems.Count == 0, string.Join(Environment.NewLine, walk.Problems));
         Assert.Contains(typeof(HeaderTensor), walk.VisitedTypes);
         Assert.Contains(typeof(Diagnostics.DiagnosticInfo), walk.VisitedTypes);

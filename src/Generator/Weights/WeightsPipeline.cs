@@ -19,9 +19,21 @@ namespace TensorForge.Generator.Weights
     {
         private const string EmbedMetadata = "build_metadata.AdditionalFiles.TensorForgeEmbed";
 
-        public static void Register(IncrementalGeneratorInitializationContext context,
-            IncrementalValuesProvider<NetworkDeclaration> declarations, IncrementalValueProvider<EquatableArray<BlockDeclaration>> blocks)
+        public const string WeightsAttributeName = "TensorForge.WeightsAttribute";
+
+        public static void Register(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<EquatableArray<BlockDeclaration>> blocks)
         {
+            // The networks that carry [Weights], parsed with locations: its diagnostics come from the generator (only it sees
+            // AdditionalFiles) and must sit on the attribute. The code-emitting declarations carry none (NetworkGenerator), so
+            // text moved above a network without [Weights] still leaves every step cached.
+            IncrementalValuesProvider<NetworkDeclaration> declarations = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    WeightsAttributeName,
+                    predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    transform: static (ctx, ct) => DeclarationParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct, withLocations: true))
+                .Where(static d => d is not null)!
+                .WithTrackingName(TrackingNames.WeightsDeclarations)!;
+
             IncrementalValuesProvider<WeightsExpectation> expectations = declarations
                 .Where(static d => WeightsCheck.Find(d) is not null)
                 .Combine(blocks)
