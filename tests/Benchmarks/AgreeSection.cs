@@ -26,11 +26,6 @@ namespace TensorForge.Benchmarks
         public const double Tolerance = 1e-4;
         public const int Batch = 32;
 
-        private sealed record Comparison(double MaxAbs, double MaxRelLarge, double NormRatio, double MaxScaled, string Worst)
-        {
-            public bool Pass => MaxScaled <= Tolerance;
-        }
-
         /// <summary>Runs every check and prints the table; false when anything disagrees (or the twin is unavailable).</summary>
         public static bool Run(Options options)
         {
@@ -244,71 +239,9 @@ namespace TensorForge.Benchmarks
         private static Comparison CompareStates(List<NamedTensor> ours, Dictionary<string, NamedTensor> torch)
             => Compare(ours.ToDictionary(t => t.Name), torch);
 
-        /// <summary>Every tensor of <paramref name="ours"/> against the twin's tensor of the same name, as one comparison
-        /// naming the worst tensor.</summary>
-        private static Comparison Compare(Dictionary<string, NamedTensor> ours, Dictionary<string, NamedTensor> torch)
-        {
-            var accumulator = new Accumulator();
-            foreach (var (name, tensor) in ours)
-                accumulator.Add(tensor.Values, torch[name].Values, name);
-            return accumulator.Result();
-        }
-
-        private static Comparison Compare(float[] ours, float[] torch)
-            => Compare(Array.ConvertAll(ours, v => (double)v), Array.ConvertAll(torch, v => (double)v), "");
-
-
-        private static Comparison Compare(double[] ours, double[] torch, string name)
-        {
-            var accumulator = new Accumulator();
-            accumulator.Add(ours, torch, name);
-            Comparison c = accumulator.Result();
-            return c with { Worst = c.Pass ? "" : c.Worst.Length > 0 ? c.Worst : WorstElement(ours, torch) };
-        }
-
-        private static string WorstElement(double[] ours, double[] torch)
-        {
-            int worst = 0;
-            double worstScaled = -1;
-            for (int i = 0; i < ours.Length; i++)
-            {
-                double scaled = Math.Abs(ours[i] - torch[i]) / Math.Max(1, Math.Abs(torch[i]));
-                if (scaled > worstScaled) { worstScaled = scaled; worst = i; }
-            }
-            return FormattableString.Invariant($"element {worst}: ours {ours[worst]:G9}, torch {torch[worst]:G9}");
-        }
-
-        private sealed class Accumulator
-        {
-            private double _maxAbs, _maxRelLarge = double.NaN, _maxScaled, _diffSquares, _refSquares, _worstTensorScaled = -1;
-            private string _worst = "";
-
-            public void Add(double[] ours, double[] torch, string name)
-            {
-                if (ours.Length != torch.Length)
-                    throw new InvalidOperationException($"'{name}': ours has {ours.Length} values, torch {torch.Length}");
-                double tensorScaled = 0;
-                for (int i = 0; i < ours.Length; i++)
-                {
-                    double diff = Math.Abs(ours[i] - torch[i]);
-                    if (double.IsNaN(diff)) diff = double.PositiveInfinity;
-                    double magnitude = Math.Abs(torch[i]);
-                    _maxAbs = Math.Max(_maxAbs, diff);
-                    if (magnitude > 1)
-                        _maxRelLarge = double.IsNaN(_maxRelLarge) ? diff / magnitude : Math.Max(_maxRelLarge, diff / magnitude);
-                    tensorScaled = Math.Max(tensorScaled, diff / Math.Max(1, magnitude));
-                    _diffSquares += diff * diff;
-                    _refSquares += torch[i] * torch[i];
-                }
-                _maxScaled = Math.Max(_maxScaled, tensorScaled);
-                if (tensorScaled > _worstTensorScaled)
-                {
-                    _worstTensorScaled = tensorScaled;
-                    _worst = name;
-                }
-            }
-
-            public Comparison Result() => new(_maxAbs, _maxRelLarge, _refSquares > 0 ? Math.Sqrt(_diffSquares / _refSquares) : Math.Sqrt(_diffSquares), _maxScaled, _worst);
-        }
+        // The statistics are Agreement's (shared with section 14); these overloads sit beside this class's own Compare.
+        private static Comparison Compare(Dictionary<string, NamedTensor> ours, Dictionary<string, NamedTensor> torch) => Agreement.Compare(ours, torch);
+        private static Comparison Compare(float[] ours, float[] torch) => Agreement.Compare(ours, torch);
+        private static Comparison Compare(double[] ours, double[] torch, string name) => Agreement.Compare(ours, torch, name);
     }
 }
