@@ -153,9 +153,11 @@ public class SequenceAllocationTests
         }
 
         // The first calls of a type also make the runtime's one-off allocations (JIT, statics); a warm-up instance takes them.
+        // Both orders are warmed (inference first, and training first), since each runs code the other does not.
         var warm = new Calls(Create(name), 2);
         warm.Forward();
         warm.TrainStep();
+        new Calls(Create(name), 2).TrainStep();
 
         // Inference only: the first Forward allocates the activations; a trainable network's first TrainStep at the same batch
         // then allocates its gradients and caches, which are more than the activations of inference.
@@ -169,9 +171,13 @@ public class SequenceAllocationTests
 
         // A fresh network that trains first allocates at its first TrainStep what the two calls above did together, less the
         // inference-sized workspaces it never needed.
+        // The runtime itself may still allocate a few kilobytes once on this thread (a method tiering up, a lazily created
+        // static): seen in CI as 1,720 bytes over the bound on a 6 MB total, so the bound has a slack of 16 KiB.
+        const long RuntimeSlack = 16 * 1024;
         var first = new Calls(Create(name), 32);
         long both = Bytes(first.TrainStep);
-        Assert.True(both >= training && both <= inference + training, $"{both:N0} bytes, not in [{training:N0}, {inference + training:N0}]");
+        Assert.True(both >= training - RuntimeSlack && both <= inference + training + RuntimeSlack,
+            $"{both:N0} bytes, not in [{training:N0}, {inference + training:N0}] (± {RuntimeSlack:N0} of the runtime's own)");
 
         // Inference at a larger batch grows the training buffers too, once training has been used: training at either batch
         // then allocates nothing.
