@@ -20,6 +20,9 @@ namespace TensorForge.CodeFixes
         /// <summary>Kernel larger than the padded input.</summary>
         public const string NoOutput = "TF1005";
 
+        /// <summary>Add of different shapes.</summary>
+        public const string AddShapeMismatch = "TF1007";
+
         /// <summary>Unknown layer reference (From, Add, Concat).</summary>
         public const string UnknownLayerReference = "TF1009";
     }
@@ -36,5 +39,17 @@ namespace TensorForge.CodeFixes
 
         /// <summary>TF1005: a Padding value with which every output size of the layer is at least 1.</summary>
         public const string Padding = nameof(Padding);
+
+        /// <summary>TF1007: "Conv2D" (1×1) or "Dense", the layer that projects the Add's named input to the previous layer's shape.</summary>
+        public const string Projection = nameof(Projection);
+
+        /// <summary>TF1007: the projection's output channels or units.</summary>
+        public const string ProjectionWidth = nameof(ProjectionWidth);
+
+        /// <summary>TF1007: the projection's stride (1 for Dense).</summary>
+        public const string ProjectionStride = nameof(ProjectionStride);
+
+        /// <summary>TF1007: the name of the Add's previous layer, which the fixed Add names instead.</summary>
+        public const string MainBranch = nameof(MainBranch);
     }
 }

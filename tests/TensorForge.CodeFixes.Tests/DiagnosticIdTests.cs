@@ -15,6 +15,7 @@ public class DiagnosticIdTests
         { new InsertFlattenCodeFixProvider(), DiagnosticIds.DenseNeedsVector, "Dense needs a vector input" },
         { new RemoveSoftmaxCodeFixProvider(), DiagnosticIds.SoftmaxBeforeCrossEntropy, "Softmax before SoftmaxCrossEntropy" },
         { new SetPaddingCodeFixProvider(), DiagnosticIds.NoOutput, "Kernel larger than the padded input" },
+        { new ProjectShortcutCodeFixProvider(), DiagnosticIds.AddShapeMismatch, "Add of different shapes" },
         { new NearestLayerNameCodeFixProvider(), DiagnosticIds.UnknownLayerReference, "Unknown layer reference" },
     };
 

@@ -42,5 +42,18 @@ namespace TensorForge.Generator.Diagnostics
 
         /// <summary>TF1005: a Padding value with which every output size of the layer is at least 1.</summary>
         public const string Padding = nameof(Padding);
+
+        /// <summary>TF1007: the kind of layer that projects the Add's named input to the previous layer's shape ("Conv2D", a 1×1
+        /// convolution, or "Dense"), present only when one exists.</summary>
+        public const string Projection = nameof(Projection);
+
+        /// <summary>TF1007: the projection's output channels (Conv2D) or units (Dense).</summary>
+        public const string ProjectionWidth = nameof(ProjectionWidth);
+
+        /// <summary>TF1007: the projection's stride (1 for Dense).</summary>
+        public const string ProjectionStride = nameof(ProjectionStride);
+
+        /// <summary>TF1007: the full name of the Add's previous layer, which the fixed Add names instead.</summary>
+        public const string MainBranch = nameof(MainBranch);
     }
 }
