@@ -14,6 +14,19 @@ namespace TensorForge.Kernels
         /// <summary>The time index of processing step <paramref name="s"/>.</summary>
         public static int Time(int s, int steps, bool reverse) => reverse ? steps - 1 - s : s;
 
+        /// <summary>How a fused recurrence (rows of the batch carried through every step) is cut for <see cref="WorkerPool"/>:
+        /// one block of rows per thread, in whole strips of four, or a single block when the whole recurrence is below
+        /// <see cref="GemmParallel.Threshold"/> multiply-adds. Returns the number of tiles; rows of a tile in
+        /// <paramref name="tileRows"/>. The split never changes a result: rows do not interact.</summary>
+        public static int PlanRowTiles(int batch, int steps, int gateRows, int hiddenSize, out int tileRows)
+        {
+            int threads = WorkerPool.PlannedThreads;
+            long work = (long)batch * steps * gateRows * hiddenSize;
+            int tiles = work < GemmParallel.Threshold ? 1 : Math.Min(threads, (batch + 3) / 4);
+            tileRows = tiles <= 1 ? batch : ((batch + tiles - 1) / tiles + 3) / 4 * 4;
+            return tiles <= 1 ? 1 : (batch + tileRows - 1) / tileRows;
+        }
+
         /// <summary>xs[s, b, :] = x[b, Time(s), :] for a batch-first x [batch, steps, size].</summary>
         public static void ToStepMajor(ReadOnlySpan<float> x, Span<float> xs, int batch, int steps, int size, bool reverse)
         {
