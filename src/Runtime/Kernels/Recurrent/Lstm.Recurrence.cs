@@ -13,12 +13,12 @@ namespace TensorForge.Kernels
         /// <remarks>The samples of a batch do not interact, so a tile of this job is a block of rows carried through all the
         /// steps: threads synchronise once per call, not once per step. Every element is summed over k in order from its
         /// pre-activation, whatever the rows beside it, so the bits do not depend on the number of threads.</remarks>
-        private sealed class ForwardRecurrence : ParallelJob
+        private sealed class ForwardRecurrence : RowBlockJob
         {
             [ThreadStatic] private static ForwardRecurrence? t_job;
 
             private float* _packed, _gates, _bias, _state, _cell, _output;
-            private int _batch, _steps, _hidden, _width, _tileRows;
+            private int _steps, _hidden;
             private bool _reverse, _training;
 
             /// <summary>Runs the recurrence over gates (input pre-activations, step-major; with training overwritten by i, f,
@@ -28,29 +28,15 @@ namespace TensorForge.Kernels
             {
                 ForwardRecurrence job = t_job ??= new ForwardRecurrence();
                 job._packed = packed; job._gates = gates; job._bias = bias; job._state = state; job._cell = cell; job._output = output;
-                job._batch = batch; job._steps = steps; job._hidden = hidden; job._width = width;
-                job._reverse = reverse; job._training = training;
-                int tiles = RecurrentSequence.PlanRowTiles(batch, steps, GateCount * hidden, hidden, out job._tileRows);
-                WorkerPool.Run(job, tiles, WorkerPool.PlannedThreads);
+                job._steps = steps; job._hidden = hidden; job._reverse = reverse; job._training = training;
+                job.Run(batch, (long)steps * GateCount * hidden * hidden, width);
                 job._packed = job._gates = job._bias = job._state = job._cell = job._output = null;
             }
 
-            public override void RunTile(int index)
-            {
-                int first = index * _tileRows, end = Math.Min(_batch, first + _tileRows);
-                switch (_width)
-                {
-                    case 16: Rows<Vector512Math, Vector512<float>>(first, end); break;
-                    case 8: Rows<Vector256Math, Vector256<float>>(first, end); break;
-                    case 4: Rows<Vector128Math, Vector128<float>>(first, end); break;
-                    default: Rows<ScalarMath, float>(first, end); break;
-                }
-            }
-
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private void Rows<S, T>(int first, int end) where S : ISimdMath<T> where T : struct
+            protected override void Rows<S, T>(int first, int end)
             {
-                int n = _hidden, g = GateCount * n, batch = _batch, steps = _steps;
+                int n = _hidden, g = GateCount * n, batch = Batch, steps = _steps;
                 nint bh = (nint)batch * n;
                 for (int s = 0; s < steps; s++)
                 {
@@ -104,12 +90,12 @@ namespace TensorForge.Kernels
         /// hidden units in registers. W_hh is read where it is: its rows are already contiguous along the hidden units.</summary>
         /// <remarks>As <see cref="ForwardRecurrence"/>, a tile is a block of rows carried through all the steps, and every
         /// element is summed over the gates in order from zero whatever the rows beside it.</remarks>
-        private sealed class BackwardRecurrence : ParallelJob
+        private sealed class BackwardRecurrence : RowBlockJob
         {
             [ThreadStatic] private static BackwardRecurrence? t_job;
 
             private float* _weightHh, _gates, _cell, _dOutput, _dCell, _dGates, _partial;
-            private int _batch, _steps, _hidden, _width, _tileRows;
+            private int _steps, _hidden;
             private bool _reverse;
 
             /// <summary>dGates of every step from dh (dL/dh [batch, steps, hidden]) and the training forward's cache; dCell
@@ -120,28 +106,15 @@ namespace TensorForge.Kernels
                 BackwardRecurrence job = t_job ??= new BackwardRecurrence();
                 job._weightHh = weightHh; job._gates = gates; job._cell = cell; job._dOutput = dOutput; job._dCell = dCell; job._dGates = dGates;
                 job._partial = partial;
-                job._batch = batch; job._steps = steps; job._hidden = hidden; job._width = width; job._reverse = reverse;
-                int tiles = RecurrentSequence.PlanRowTiles(batch, steps, GateCount * hidden, hidden, out job._tileRows);
-                WorkerPool.Run(job, tiles, WorkerPool.PlannedThreads);
+                job._steps = steps; job._hidden = hidden; job._reverse = reverse;
+                job.Run(batch, (long)steps * GateCount * hidden * hidden, width);
                 job._weightHh = job._gates = job._cell = job._dOutput = job._dCell = job._dGates = job._partial = null;
             }
 
-            public override void RunTile(int index)
-            {
-                int first = index * _tileRows, end = Math.Min(_batch, first + _tileRows);
-                switch (_width)
-                {
-                    case 16: Rows<Vector512Math, Vector512<float>>(first, end); break;
-                    case 8: Rows<Vector256Math, Vector256<float>>(first, end); break;
-                    case 4: Rows<Vector128Math, Vector128<float>>(first, end); break;
-                    default: Rows<ScalarMath, float>(first, end); break;
-                }
-            }
-
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private void Rows<S, T>(int first, int end) where S : ISimdMath<T> where T : struct
+            protected override void Rows<S, T>(int first, int end)
             {
-                int n = _hidden, g = GateCount * n, batch = _batch, steps = _steps, w = S.Count;
+                int n = _hidden, g = GateCount * n, batch = Batch, steps = _steps, w = S.Count;
                 nint bh = (nint)batch * n, bg = (nint)batch * g;
                 for (int s = steps - 1; s >= 0; s--)
                 {
