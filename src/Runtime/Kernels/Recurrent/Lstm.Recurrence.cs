@@ -8,8 +8,8 @@ namespace TensorForge.Kernels
     {
         /// <summary>The recurrence of a forward pass, every step of it: each step's h·W_hhᵀ with its gate math in one pass
         /// over packed weights (<see cref="RecurrentWeights"/>), a tile of rows × the four gates of one vector of hidden units
-        /// in registers, started from the step's input pre-activations and bias, so that the pre-activations never go back to
-        /// memory before they are used.</summary>
+        /// in registers, started from the step's input pre-activations and bias; the finished pre-activations go back only to
+        /// the rows they came from, still in L1, for the gate math.</summary>
         /// <remarks>The samples of a batch do not interact, so a tile of this job is a block of rows carried through all the
         /// steps: threads synchronise once per call, not once per step. Every element is summed over k in order from its
         /// pre-activation, whatever the rows beside it, so the bits do not depend on the number of threads.</remarks>
