@@ -7,7 +7,8 @@ using TensorForge.Kernels;
 
 // One-thread timing of the recurrent kernels at the LSTM model size (batch 64, T = 16, embedding 32, hidden 128):
 // training forward, backward, and inference forward, in thread CPU time, with the GEMM FLOPs of each as a fraction of a
-// Vector512 FMA probe's peak measured in the same run. Arguments: lstm | gru | rnn (default all); REPS=n (default 15).
+// Vector512 FMA probe's peak measured in the same run. Arguments: lstm | gru | rnn (default all); REPS=n (default 15);
+// BATCH=n (default 64).
 static partial class P
 {
     [StructLayout(LayoutKind.Sequential)] struct TS { public long s, ns; }
@@ -35,7 +36,8 @@ static partial class P
     {
         Gemm.MaxThreads = 1;
         int reps = int.TryParse(Environment.GetEnvironmentVariable("REPS"), out int rr) ? rr : 15;
-        const int B = 64, T = 16, I = 32, H = 128;
+        int B = int.TryParse(Environment.GetEnvironmentVariable("BATCH"), out int bb) ? bb : 64;
+        const int T = 16, I = 32, H = 128;
         string[] kinds = args.Length > 0 ? args : ["lstm", "gru", "rnn"];
         var rng = new Random(1);
         var rows = new List<(string Name, double Flops, Action Run)>();

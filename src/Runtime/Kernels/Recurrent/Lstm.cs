@@ -16,21 +16,24 @@ namespace TensorForge.Kernels
     /// <remarks>
     /// <para>x is [batch, steps, inputSize] and h [batch, steps, hiddenSize], row-major. With <c>reverse</c> the recurrence
     /// runs from the last time step to the first (the reverse direction of a bidirectional layer); h[b, t] is still the
-    /// state at time t. The input projection of all steps is one GEMM, the recurrent one a GEMM per step; the gate math is
-    /// fused into one pass per step. Nothing is allocated; results do not depend on <see cref="Gemm.MaxThreads"/>.</para>
+    /// state at time t. The input projection of all steps is one GEMM. The recurrence runs as one fused pass per step — the
+    /// step's product with weight_hh (packed once per call) and its gate math together, and in backpropagation dL/dh through
+    /// weight_hh together with the gate derivatives — on blocks of samples that threads carry through every step on their
+    /// own (samples do not interact). The weight gradients of all steps are one GEMM each. Nothing is allocated; results
+    /// do not depend on <see cref="Gemm.MaxThreads"/>.</para>
     /// <para>The workspace (<see cref="WorkspaceSize"/> floats) holds everything between the calls: a training forward
     /// caches the gates and states there for <see cref="Backward"/>, which leaves that cache as it found it (it may run
     /// more than once per forward). Spans may be longer than the sizes need; a shorter one throws
     /// <see cref="ArgumentException"/> naming the sizes before anything is written.</para>
     /// </remarks>
-    public static unsafe class Lstm
+    public static unsafe partial class Lstm
     {
         private const int GateCount = 4;
         private const string SizeMethod = "Lstm.WorkspaceSize", TrainingSizeMethod = SizeMethod + "(…, training: true)";
 
         /// <summary>Floats of workspace <see cref="Forward"/> and <see cref="Backward"/> need: with <paramref name="training"/>
-        /// the cache and the backward pass's scratch (about steps·batch·(8·hiddenSize + 2·inputSize)), without it only
-        /// what an inference forward needs (about steps·batch·(4·hiddenSize + inputSize)).</summary>
+        /// the cache and the backward pass's scratch (about steps·batch·(10·hiddenSize + 2·inputSize) + 4·hiddenSize²), without
+        /// it only what an inference forward needs (about steps·batch·(4·hiddenSize + inputSize) + 4·hiddenSize²).</summary>
         public static int WorkspaceSize(int batch, int steps, int inputSize, int hiddenSize, bool training)
         {
             RecurrentSequence.CheckSizes(batch, steps, inputSize, hiddenSize);
@@ -63,7 +66,7 @@ namespace TensorForge.Kernels
             if (batch == 0 || steps == 0 || hiddenSize == 0)
                 return;
 
-            int g = GateCount * hiddenSize, bh = batch * hiddenSize, bg = batch * g, sb = steps * batch;
+            int g = GateCount * hiddenSize, bh = batch * hiddenSize, sb = steps * batch;
             Span<float> gates = workspace.Slice(layout.Gates, sb * g);
             Span<float> xs = workspace.Slice(layout.X, sb * inputSize);
             RecurrentSequence.CombineBiases(biasIh, biasHh, workspace.Slice(layout.Bias, g), g);
@@ -71,29 +74,12 @@ namespace TensorForge.Kernels
             Gemm.MultiplyTransposedB(xs, weightIh, gates, sb, inputSize, g);
             workspace.Slice(layout.Cell, bh).Clear();
 
-            fixed (float* w = workspace, output = h)
+            int width = RecurrentWeights.Width(hiddenSize);
+            fixed (float* w = workspace, output = h, recurrentWeights = weightHh)
             {
-                var cell = new ForwardCell
-                {
-                    Bias = w + layout.Bias,
-                    Hidden = hiddenSize,
-                    OutputStride = (nint)steps * hiddenSize,
-                    StoreGates = training,
-                };
-                for (int s = 0; s < steps; s++)
-                {
-                    // Training keeps every state (slot s holds the state before step s); inference updates one slot in place.
-                    int previous = training ? s : 0, next = training ? s + 1 : 0;
-                    if (s > 0)
-                        Gemm.MultiplyTransposedB(workspace.Slice(layout.State + previous * bh, bh), weightHh, gates.Slice(s * bg, bg),
-                            batch, hiddenSize, g, accumulate: true);
-                    cell.Gates = w + layout.Gates + (nint)s * bg;
-                    cell.CellPrevious = w + layout.Cell + (nint)previous * bh;
-                    cell.CellNext = w + layout.Cell + (nint)next * bh;
-                    cell.State = w + layout.State + (nint)next * bh;
-                    cell.Output = output + (nint)RecurrentSequence.Time(s, steps, reverse) * hiddenSize;
-                    ColumnKernel.Rows(ref cell, batch, hiddenSize);
-                }
+                RecurrentWeights.Pack(recurrentWeights, w + layout.Packed, GateCount, hiddenSize, width);
+                ForwardRecurrence.Run(w + layout.Packed, w + layout.Gates, w + layout.Bias, w + layout.State, w + layout.Cell, output,
+                    batch, steps, hiddenSize, width, reverse, training);
             }
         }
 
@@ -130,40 +116,22 @@ namespace TensorForge.Kernels
 
             int g = GateCount * hiddenSize, bh = batch * hiddenSize, bg = batch * g, sb = steps * batch;
             Span<float> dGates = workspace.Slice(layout.DGates, sb * g);
-            Span<float> dHidden = workspace.Slice(layout.DHidden, bh);
-            dHidden.Clear();
             workspace.Slice(layout.DCell, bh).Clear();
-            workspace.Slice(layout.BiasSum, g).Clear();
 
-            fixed (float* w = workspace, dOutput = dh)
-            {
-                var cell = new BackwardCell
-                {
-                    Hidden = hiddenSize,
-                    DOutputStride = (nint)steps * hiddenSize,
-                    DHidden = w + layout.DHidden,
-                    DCell = w + layout.DCell,
-                    BiasSum = w + layout.BiasSum,
-                };
-                for (int s = steps - 1; s >= 0; s--)
-                {
-                    cell.Gates = w + layout.Gates + (nint)s * bg;
-                    cell.CellPrevious = w + layout.Cell + (nint)s * bh;
-                    cell.Cell = w + layout.Cell + (nint)(s + 1) * bh;
-                    cell.DOutput = dOutput + (nint)RecurrentSequence.Time(s, steps, reverse) * hiddenSize;
-                    cell.DGates = w + layout.DGates + (nint)s * bg;
-                    ColumnKernel.Rows(ref cell, batch, hiddenSize);
-                    // dL/dh of the previous step through the recurrence (the zero initial state needs none).
-                    if (s > 0)
-                        Gemm.Multiply(dGates.Slice(s * bg, bg), weightHh, dHidden, batch, g, hiddenSize);
-                }
-            }
+            fixed (float* w = workspace, dOutput = dh, recurrentWeights = weightHh)
+                BackwardRecurrence.Run(recurrentWeights, w + layout.Gates, w + layout.Cell, dOutput, w + layout.DCell, w + layout.DGates, w + layout.Partial,
+                    batch, steps, hiddenSize, RecurrentWeights.Width(hiddenSize), reverse);
+
+            // The bias gradients: the sums of the pre-activation gradients over every row, in a fixed order.
+            Span<float> biasSum = workspace.Slice(layout.BiasSum, g);
+            dGates.Slice(0, g).CopyTo(biasSum);
+            for (int r = 1; r < sb; r++)
+                System.Numerics.Tensors.TensorPrimitives.Add(biasSum, dGates.Slice(r * g, g), biasSum);
 
             // Step s read the state of slot s; slot 0 is the zero initial state, which adds nothing to dW_hh.
             Gemm.MultiplyTransposedA(dGates, workspace.Slice(layout.X, sb * inputSize), weightIhGradient, g, sb, inputSize, accumulate);
             Gemm.MultiplyTransposedA(dGates.Slice(bg), workspace.Slice(layout.State + bh, (steps - 1) * bh), weightHhGradient,
                 g, (steps - 1) * batch, hiddenSize, accumulate);
-            ReadOnlySpan<float> biasSum = workspace.Slice(layout.BiasSum, g);
             RecurrentSequence.FinishGradient(biasSum, biasIhGradient, accumulate);
             RecurrentSequence.FinishGradient(biasSum, biasHhGradient, accumulate);
             if (!dx.IsEmpty)
@@ -177,7 +145,7 @@ namespace TensorForge.Kernels
         /// <summary>Where each region of the workspace starts (step-major, see <see cref="RecurrentSequence"/>).</summary>
         private readonly struct Layout
         {
-            public readonly int Bias, X, Gates, State, Cell, DGates, DX, DHidden, DCell, BiasSum;
+            public readonly int Bias, Packed, X, Gates, State, Cell, DGates, DX, DCell, Partial, BiasSum;
             public readonly long Total;
 
             public Layout(int batch, int steps, int inputSize, int hiddenSize, bool training)
@@ -185,97 +153,20 @@ namespace TensorForge.Kernels
                 long bh = (long)batch * hiddenSize, sb = (long)steps * batch, g = (long)GateCount * hiddenSize;
                 var w = new WorkspaceLayout();
                 Bias = w.Take(g);                                   // bias_ih + bias_hh
+                Packed = w.Take(RecurrentWeights.Size(GateCount, hiddenSize)); // weight_hh packed for the forward recurrence
                 X = w.Take(sb * inputSize);                         // x, step-major
                 Gates = w.Take(sb * g);                             // pre-activations, then (training) i, f, g, o
-                State = w.Take(training ? (steps + 1) * bh : bh);   // h before each step (slot 0 = 0)
+                State = w.Take(training ? (steps + 1) * bh : 0);    // h before each step (inference reads the output)
                 Cell = w.Take(training ? (steps + 1) * bh : bh);    // c before each step (slot 0 = 0)
                 if (training)
                 {
                     DGates = w.Take(sb * g);                        // dL/d pre-activations
                     DX = w.Take(sb * inputSize);                    // dL/dx, step-major
-                    DHidden = w.Take(bh);                           // dL/dh through the recurrence
                     DCell = w.Take(bh);                             // dL/dc through the recurrence
+                    Partial = w.Take(bh);                           // partial sums of dL/dh through the recurrence
                     BiasSum = w.Take(g);                            // Σ dL/d pre-activations
                 }
                 Total = w.Total;
-            }
-        }
-
-        /// <summary>One step for every sample: gates from the pre-activations, the new cell and hidden state.</summary>
-        private struct ForwardCell : IColumnKernel
-        {
-            public float* Gates, Bias, CellPrevious, CellNext, State, Output;
-            public nint OutputStride;
-            public int Hidden;
-            public bool StoreGates;
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public readonly void Run<S, T>(int row, int start, int end) where S : ISimdMath<T> where T : struct
-            {
-                int n = Hidden;
-                float* pre = Gates + (nint)row * GateCount * n, bias = Bias;
-                float* cellPrevious = CellPrevious + (nint)row * n, cellNext = CellNext + (nint)row * n;
-                float* state = State + (nint)row * n, output = Output + row * OutputStride;
-                bool store = StoreGates;
-                for (int j = start; j < end; j += S.Count)
-                {
-                    T i = GateMath.Sigmoid<S, T>(S.Add(S.Load(pre + j), S.Load(bias + j)));
-                    T f = GateMath.Sigmoid<S, T>(S.Add(S.Load(pre + n + j), S.Load(bias + n + j)));
-                    T g = GateMath.Tanh<S, T>(S.Add(S.Load(pre + 2 * n + j), S.Load(bias + 2 * n + j)));
-                    T o = GateMath.Sigmoid<S, T>(S.Add(S.Load(pre + 3 * n + j), S.Load(bias + 3 * n + j)));
-                    T c = S.MultiplyAdd(f, S.Load(cellPrevious + j), S.Multiply(i, g));
-                    T h = S.Multiply(o, GateMath.Tanh<S, T>(c));
-                    S.Store(c, cellNext + j);
-                    S.Store(h, state + j);
-                    S.Store(h, output + j);
-                    if (store)
-                    {
-                        S.Store(i, pre + j);
-                        S.Store(f, pre + n + j);
-                        S.Store(g, pre + 2 * n + j);
-                        S.Store(o, pre + 3 * n + j);
-                    }
-                }
-            }
-        }
-
-        /// <summary>One step back for every sample: dL/d pre-activations from dL/dh (output plus recurrence) and dL/dc;
-        /// leaves dL/dc of the previous step in DCell and adds the pre-activation gradients to BiasSum.</summary>
-        private struct BackwardCell : IColumnKernel
-        {
-            public float* Gates, CellPrevious, Cell, DOutput, DHidden, DCell, DGates, BiasSum;
-            public nint DOutputStride;
-            public int Hidden;
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public readonly void Run<S, T>(int row, int start, int end) where S : ISimdMath<T> where T : struct
-            {
-                int n = Hidden;
-                float* gates = Gates + (nint)row * GateCount * n, dGates = DGates + (nint)row * GateCount * n;
-                float* cellPrevious = CellPrevious + (nint)row * n, cell = Cell + (nint)row * n;
-                float* dOutput = DOutput + row * DOutputStride, dHidden = DHidden + (nint)row * n, dCell = DCell + (nint)row * n;
-                float* biasSum = BiasSum;
-                T one = S.Broadcast(1f);
-                for (int j = start; j < end; j += S.Count)
-                {
-                    T i = S.Load(gates + j), f = S.Load(gates + n + j), g = S.Load(gates + 2 * n + j), o = S.Load(gates + 3 * n + j);
-                    T dh = S.Add(S.Load(dOutput + j), S.Load(dHidden + j));
-                    T tanhC = GateMath.Tanh<S, T>(S.Load(cell + j));
-                    T dO = S.Multiply(S.Multiply(dh, tanhC), S.Multiply(o, S.Subtract(one, o)));
-                    T dc = S.MultiplyAdd(S.Multiply(dh, o), S.MultiplyAdd(S.Subtract(S.Zero, tanhC), tanhC, one), S.Load(dCell + j));
-                    T dI = S.Multiply(S.Multiply(dc, g), S.Multiply(i, S.Subtract(one, i)));
-                    T dF = S.Multiply(S.Multiply(dc, S.Load(cellPrevious + j)), S.Multiply(f, S.Subtract(one, f)));
-                    T dG = S.Multiply(S.Multiply(dc, i), S.MultiplyAdd(S.Subtract(S.Zero, g), g, one));
-                    S.Store(S.Multiply(dc, f), dCell + j);
-                    S.Store(dI, dGates + j);
-                    S.Store(dF, dGates + n + j);
-                    S.Store(dG, dGates + 2 * n + j);
-                    S.Store(dO, dGates + 3 * n + j);
-                    S.Store(S.Add(S.Load(biasSum + j), dI), biasSum + j);
-                    S.Store(S.Add(S.Load(biasSum + n + j), dF), biasSum + n + j);
-                    S.Store(S.Add(S.Load(biasSum + 2 * n + j), dG), biasSum + 2 * n + j);
-                    S.Store(S.Add(S.Load(biasSum + 3 * n + j), dO), biasSum + 3 * n + j);
-                }
             }
         }
     }

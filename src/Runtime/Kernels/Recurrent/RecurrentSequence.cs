@@ -139,4 +139,43 @@ namespace TensorForge.Kernels
             return true;
         }
     }
+
+    /// <summary>A fused recurrence as a <see cref="WorkerPool"/> job: each tile is a block of rows (samples) carried through
+    /// every step, in the vector width chosen for the hidden size (<see cref="RecurrentWeights.Width"/>).</summary>
+    /// <remarks>One block per thread, in whole strips of four rows, or a single block when the whole recurrence is below
+    /// <see cref="GemmParallel.Threshold"/> multiply-adds. The split never changes a result: rows do not interact, and a
+    /// row is computed by the same strip kernel whatever the block, since blocks start at multiples of four.</remarks>
+    internal abstract class RowBlockJob : ParallelJob
+    {
+        private int _tileRows, _width;
+
+        /// <summary>Rows of the batch.</summary>
+        protected int Batch { get; private set; }
+
+        /// <summary>Runs the rows of <paramref name="batch"/>, <paramref name="workPerRow"/> multiply-adds each.</summary>
+        protected void Run(int batch, long workPerRow, int width)
+        {
+            Batch = batch;
+            _width = width;
+            int threads = WorkerPool.PlannedThreads;
+            int tiles = batch * workPerRow < GemmParallel.Threshold ? 1 : Math.Min(threads, (batch + 3) / 4);
+            _tileRows = tiles <= 1 ? batch : ((batch + tiles - 1) / tiles + 3) / 4 * 4;
+            WorkerPool.Run(this, (batch + _tileRows - 1) / _tileRows, threads);
+        }
+
+        public sealed override void RunTile(int index)
+        {
+            int first = index * _tileRows, end = Math.Min(Batch, first + _tileRows);
+            switch (_width)
+            {
+                case 16: Rows<Vector512Math, System.Runtime.Intrinsics.Vector512<float>>(first, end); break;
+                case 8: Rows<Vector256Math, System.Runtime.Intrinsics.Vector256<float>>(first, end); break;
+                case 4: Rows<Vector128Math, System.Runtime.Intrinsics.Vector128<float>>(first, end); break;
+                default: Rows<ScalarMath, float>(first, end); break;
+            }
+        }
+
+        /// <summary>Rows [first, end) through every step.</summary>
+        protected abstract void Rows<S, T>(int first, int end) where S : ISimdMath<T> where T : struct;
+    }
 }
