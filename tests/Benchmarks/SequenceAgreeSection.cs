@@ -7,9 +7,10 @@ using static TorchSharp.torch;
 namespace TensorForge.Benchmarks
 {
     /// <summary>Section 14 (<c>--only seqagree</c>): agreement with PyTorch (TorchSharp 0.107) to 1e-4 of the Words sequence
-    /// models — an LSTM, a GRU and a two-layer causal Transformer encoder network — on real word batches with padded positions
-    /// (labels −100): the inference logits, the losses and clipped gradients of several Adam steps (with clipping and the cosine
-    /// schedule), and every parameter afterwards. Both start from the same weights (the twin loads our Save output by name).</summary>
+    /// models — an LSTM, a GRU and a two-layer causal Transformer encoder network — and of an LSTM word classifier with additive
+    /// attention pooling, on real word batches with padded positions (labels −100; the classifier: each word's last letter):
+    /// the inference logits, the losses and clipped gradients of several Adam steps (with clipping and the cosine schedule),
+    /// and every parameter afterwards. Both start from the same weights (the twin loads our Save output by name).</summary>
     /// <remarks>Two comparisons, both float32 against float32. "Per step": before every step the twin is given our current
     /// weights, so the step's loss and gradients are compared at the same point and rounding cannot accumulate. "Trajectory":
     /// each side runs the steps from the same start with its own Adam state, and the weights are compared at the end; Adam
@@ -38,8 +39,12 @@ namespace TensorForge.Benchmarks
             all &= Compare(table, "LSTM 128", () => new BenchWordsLstm(), Twins.Lstm, steps);
             all &= Compare(table, "GRU 128", () => new BenchWordsGru(), Twins.Gru, steps);
             all &= Compare(table, "Transformer ×2", () => new AgreeWordsTransformer(), Twins.Transformer, steps);
+            all &= Compare(table, "LSTM + attention", () => new BenchWordsAttention(), Twins.Attention, steps);
             table.Note($"Networks: the Words models of section 15 (embedding 32 → LSTM or GRU 128 → Dense 27; embedding 64 + sinusoidal positions → 2 causal");
             table.Note($"post-norm encoder layers, 4 heads, feed-forward 256, dropout 0 → Dense 27), Adam with clip_grad_norm_ 1.0 and CosineAnnealingLR.");
+            table.Note("LSTM + attention: a word classifier, embedding 32 → LSTM 128 → AdditiveAttention(64) over all 16 steps → Dense 26, labelled with");
+            table.Note("each word's last letter, same optimizer as the LSTM; its twin's pool is docs/generated-code.md's module (proj nn.Linear(128, 64),");
+            table.Note("v nn.Linear(64, 1, bias=False), softmax over time of v(tanh(proj(x))), weighted sum).");
             table.Note($"Data: {WordData.Shared.Source}, training batches of {Batch} words in the sample's first-epoch order, tokens [32, 16] with labels −100 at");
             table.Note("padded positions (CrossEntropyLoss ignore_index, mean over counted labels); inference rows use 32 held-out words.");
             table.Note("Twins: nn.Embedding, nn.LSTM / nn.GRU (batch_first), nn.Linear; nn.TransformerEncoderLayer (post-norm, sequence-first in");
@@ -68,10 +73,25 @@ namespace TensorForge.Benchmarks
 
             [MethodImpl(MethodImplOptions.NoInlining)]
             public static nn.Module<Tensor, Tensor> Lstm256() => new TorchCharRnn(lstm: true, 32, 256);
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public static nn.Module<Tensor, Tensor> Attention() => new TorchAttentionClassifier(32, 128, 64, WordEndings.Classes);
         }
 
-        private static TorchLanguageModel.Recipe RecipeOf(ITokenNetwork ours)
-            => ours is AgreeWordsTransformer ? TorchLanguageModel.TransformerRecipe : TorchLanguageModel.LstmRecipe;
+        private static TorchLanguageModel.Recipe RecipeOf(ITokenNetwork ours) => ours switch
+        {
+            AgreeWordsTransformer => TorchLanguageModel.TransformerRecipe,
+            BenchWordsAttention => WordEndings.Recipe,
+            _ => TorchLanguageModel.LstmRecipe,
+        };
+
+        /// <summary>The batch with the labels <paramref name="ours"/> is trained on: next tokens, or one class per word.</summary>
+        private static WordData.Batch LabelsOf(ITokenNetwork ours, WordData.Batch batch)
+            => ours is BenchWordsAttention ? WordEndings.Label(batch) : batch;
+
+        /// <summary>The shape of the logits of <paramref name="words"/> words.</summary>
+        private static string OutputShape(ITokenNetwork ours, int words)
+            => ours.OutputSize == WordData.Length * WordData.Vocabulary ? $"[{words}, {WordData.Length}, {WordData.Vocabulary}]" : $"[{words}, {ours.OutputSize}]";
 
         private sealed record Trace(float[] ForwardBefore, float[] Losses, Dictionary<string, NamedTensor> FirstGradients,
             Dictionary<string, NamedTensor> LastGradients, Dictionary<string, NamedTensor> State, float[] ForwardAfter);
@@ -91,10 +111,10 @@ namespace TensorForge.Benchmarks
             ITokenNetwork ours = fresh();
             List<NamedTensor> start = StateDict.Of(ours.Save);
             Dictionary<string, (long[] Shape, int[] Index)> layout = ParameterMap(fresh());
-            WordData.Batch[] batches = WordData.Shared.Pool(Batch, steps);
+            WordData.Batch[] batches = Array.ConvertAll(WordData.Shared.Pool(Batch, steps), b => LabelsOf(ours, b));
             WordData.Batch held = WordData.Shared.HeldOutPool(Batch, 1)[0];
             TorchLanguageModel.Recipe recipe = RecipeOf(ours);
-            string logitsShape = $"[{Batch}, 16, 27]";
+            string logitsShape = OutputShape(ours, Batch);
 
             // Per step: the twin takes our weights before every step, so each step is compared from the same point.
             var stepLoss = new List<double>();
@@ -155,7 +175,7 @@ namespace TensorForge.Benchmarks
                 Row($"diagnosis: {label} vs PyTorch float64, Forward after {steps} steps", logitsShape, Compare(trace.ForwardAfter, exact.ForwardAfter), judged: false);
             }
             Row($"diagnosis: PyTorch float32 inference under no_grad vs grad mode, batch {Batch}", logitsShape, Compare(modes.NoGrad, modes.Grad), judged: false);
-            Row("diagnosis: PyTorch float32 inference under no_grad vs grad mode, batch 1", "[1, 16, 27]", Compare(single.NoGrad, single.Grad), judged: false);
+            Row("diagnosis: PyTorch float32 inference under no_grad vs grad mode, batch 1", OutputShape(ours, 1), Compare(single.NoGrad, single.Grad), judged: false);
             if (ours is BenchWordsLstm)
             {
                 // The sample's width (LSTM 256), with PyTorch's own initialisation: where libtorch's no_grad LSTM path was seen to go wrong.
@@ -184,7 +204,7 @@ namespace TensorForge.Benchmarks
         private static Trace RunOurs(ITokenNetwork ours, Dictionary<string, (long[] Shape, int[] Index)> layout, WordData.Batch[] batches, WordData.Batch held,
             Action<int, List<NamedTensor>, Dictionary<string, NamedTensor>, float> perStep)
         {
-            var output = new float[held.Words * WordData.Length * WordData.Vocabulary];
+            var output = new float[held.Words * ours.OutputSize];
             ours.Forward(held.Tokens, output);
             float[] before = (float[])output.Clone();
             var losses = new float[batches.Length];

@@ -8,7 +8,7 @@ namespace TensorForge.Benchmarks
     /// one thread each and then all cores each — the LSTM model's train step (batch 64, T = 16, embedding 32, hidden 128;
     /// ≤ 0.5× TorchSharp), the causal Transformer's (d = 64, 4 heads, feed-forward 256, 2 layers; ≤ 0.6×), and inference
     /// of one sequence of each (≤ 0.3×). Issue 8's targets.</summary>
-    internal sealed class SequenceSections
+    internal sealed partial class SequenceSections
     {
         private const int TrainBatch = 64;
         private const int PoolSize = 64;
@@ -16,9 +16,13 @@ namespace TensorForge.Benchmarks
 
         public SequenceSections(Options options) => _options = options;
 
-        /// <summary>One model and its twin.</summary>
+        /// <summary>One model and its twin; <paramref name="Labels"/> relabels a batch of words for a model that does not
+        /// predict the next tokens.</summary>
         private sealed record Contestants(string Name, Func<ITokenNetwork> Ours, Func<nn.Module<Tensor, Tensor>> Twin,
-            TorchLanguageModel.Recipe Recipe, bool Dropout);
+            TorchLanguageModel.Recipe Recipe, bool Dropout, Func<WordData.Batch, WordData.Batch>? Labels = null)
+        {
+            public WordData.Batch[] Batches(WordData.Batch[] words) => Labels is null ? words : Array.ConvertAll(words, b => Labels(b));
+        }
 
         private static Contestants Lstm => new("LSTM", () => new BenchWordsLstm(), Twins.Lstm, TorchLanguageModel.LstmRecipe, Dropout: false);
         private static Contestants Transformer => new("Transformer", () => new BenchWordsTransformer(), Twins.Transformer, TorchLanguageModel.TransformerRecipe, Dropout: true);
@@ -45,12 +49,14 @@ namespace TensorForge.Benchmarks
                 TrainRow(table, setting, Transformer, 0.6);
                 InferenceRow(table, setting, Transformer, 1, 0.3);
                 InferenceRow(table, setting, Transformer, TrainBatch, double.NaN);
+                AttentionRows(table, setting);
                 table.Note($"Median of {_options.Repetitions} interleaved repetitions; each call takes the next of {PoolSize} batches of words ({WordData.Shared.Source},");
                 table.Note("the sample's tokens: [batch, 16] ids, labels −100 at padded positions). Ratios are medians of per-repetition ratios. Both start");
                 table.Note("from the same weights (the twin loads our Save output by state_dict name).");
                 table.Note($"LSTM: embedding 32 → LSTM 128 → Dense 27 per step ({BenchWordsLstm.ParameterCount:N0} parameters); Transformer: embedding 64 + sinusoidal");
                 table.Note($"positions → 2 causal post-norm encoder layers (4 heads, feed-forward 256, dropout 0.1) → Dense 27 ({BenchWordsTransformer.ParameterCount:N0} parameters).");
                 table.Note("Both: SoftmaxCrossEntropy per step (ignore −100), Adam with gradient clipping 1.0 and cosine annealing, as samples/Words.");
+                AttentionNotes(table);
                 table.Note("Train step = ours: TrainStep; torch: zero_grad, forward, CrossEntropyLoss, backward, clip_grad_norm_, Adam step, CosineAnnealingLR");
                 table.Note("step, in a dispose scope. Inference = our Forward against the twin's forward in eval mode under no_grad.");
                 table.Note("Twins: nn.Embedding, nn.LSTM(batch_first), nn.Linear; nn.TransformerEncoderLayer ×2 (sequence-first in TorchSharp 0.107:");
@@ -68,7 +74,7 @@ namespace TensorForge.Benchmarks
         private void TrainRow(Table table, ThreadSetting setting, Contestants contestants, double target)
         {
             Timing.Settle();
-            WordData.Batch[] pool = WordData.Shared.Pool(TrainBatch, PoolSize);
+            WordData.Batch[] pool = contestants.Batches(WordData.Shared.Pool(TrainBatch, PoolSize));
             ITokenNetwork ours = contestants.Ours();
             int next = 0;
             Action oursStep = () =>
@@ -99,7 +105,7 @@ namespace TensorForge.Benchmarks
             Timing.Settle();
             WordData.Batch input = WordData.Shared.HeldOutPool(batch, 1)[0];
             ITokenNetwork ours = contestants.Ours();
-            var output = new float[batch * WordData.Length * WordData.Vocabulary];
+            var output = new float[batch * ours.OutputSize];
             ours.Forward(input.Tokens, output);
             TwinInference? twin = TorchPeer.Available ? new TwinInference(contestants, ours, input) : null;
             string check = twin is null ? "—" : "logits Δ " + Report.Number(ConvNetSections.MaxAbsDiff(output, twin.Output()), "E1");

@@ -107,7 +107,7 @@ namespace TensorForge.Benchmarks
     }
 
     /// <summary>A TorchSharp language model with the Words sample's training loop: zero_grad, forward, CrossEntropyLoss over
-    /// every step (ignore_index −100, mean over the counted labels), backward, clip_grad_norm_(max_norm), Adam step and a
+    /// every step (ignore_index −100, mean over the counted labels; or over one label per word, as the recipe's classes say), backward, clip_grad_norm_(max_norm), Adam step and a
     /// CosineAnnealingLR step per optimizer step. Its state can be loaded by name from our network's <c>Save</c> output.</summary>
     internal sealed class TorchLanguageModel : IDisposable
     {
@@ -116,10 +116,11 @@ namespace TensorForge.Benchmarks
         private readonly optim.Optimizer _optimizer;
         private readonly optim.lr_scheduler.LRScheduler _scheduler;
         private readonly double _maxNorm;
+        private readonly int _classes;
 
-        /// <summary>The recipe of one model: Adam's learning rate, the clipping norm, and the cosine schedule's half period
-        /// and floor.</summary>
-        public sealed record Recipe(double LearningRate, double MaxNorm, int CosineSteps, double MinLearningRate);
+        /// <summary>The recipe of one model: Adam's learning rate, the clipping norm, the cosine schedule's half period
+        /// and floor, and the classes of the cross-entropy (the logits' last axis: the vocabulary for next-token models).</summary>
+        public sealed record Recipe(double LearningRate, double MaxNorm, int CosineSteps, double MinLearningRate, int Classes = WordData.Vocabulary);
 
         public static Recipe LstmRecipe => new(2e-3, 1.0, 20 * 895, 1e-4);
         public static Recipe TransformerRecipe => new(1e-3, 1.0, 20 * 895, 5e-5);
@@ -135,6 +136,7 @@ namespace TensorForge.Benchmarks
             if (dtype != ScalarType.Float32)
                 _model.to(dtype);
             _maxNorm = recipe.MaxNorm;
+            _classes = recipe.Classes;
             _optimizer = optim.Adam(_model.parameters(), lr: recipe.LearningRate);
             _scheduler = optim.lr_scheduler.CosineAnnealingLR(_optimizer, T_max: recipe.CosineSteps, eta_min: recipe.MinLearningRate);
             _model.train();
@@ -164,7 +166,7 @@ namespace TensorForge.Benchmarks
             using var scope = NewDisposeScope();
             _optimizer.zero_grad();
             Tensor logits = _model.forward(tokens);
-            Tensor loss = _loss.forward(logits.reshape(-1, WordData.Vocabulary), labels);
+            Tensor loss = _loss.forward(logits.reshape(-1, _classes), labels);
             loss.backward();
             nn.utils.clip_grad_norm_(_model.parameters(), _maxNorm);
             _optimizer.step();
@@ -172,7 +174,7 @@ namespace TensorForge.Benchmarks
             return wantLoss ? (float)loss.to_type(ScalarType.Float64).item<double>() : float.NaN;
         }
 
-        /// <summary>Logits [words·16·27] in eval mode. With <paramref name="noGrad"/> false the forward runs with autograd on
+        /// <summary>Logits ([words·16·27], or [words·classes]) in eval mode. With <paramref name="noGrad"/> false the forward runs with autograd on
         /// (and nothing is kept): on AMD Zen libtorch 2.x's oneDNN float32 LSTM under no_grad returns wrong values (see
         /// the sequence agreement section), so correctness checks use grad mode.</summary>
         public float[] InferToArray(Tensor tokens, bool noGrad = false)
@@ -209,7 +211,7 @@ namespace TensorForge.Benchmarks
             {
                 using var scope = NewDisposeScope();
                 using var guard = torch.enable_grad();
-                Tensor logits = _model.forward(tokens).detach().reshape(-1, WordData.Vocabulary).to_type(ScalarType.Float64);
+                Tensor logits = _model.forward(tokens).detach().reshape(-1, _classes).to_type(ScalarType.Float64);
                 return nn.functional.cross_entropy(logits, labels, ignore_index: WordData.Ignored, reduction: nn.Reduction.Sum).item<double>();
             }
             finally
