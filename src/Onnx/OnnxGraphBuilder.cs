@@ -285,6 +285,62 @@ namespace TensorForge.Onnx
             return Transpose(name, merged, new[] { 1, 0, 2 });                                                            // [N, T, D·H]
         }
 
+        /// <summary>PyTorch nn.MultiheadAttention(d, heads, batch_first=True) as self-attention on [N, T, d], written with MatMul,
+        /// Softmax, Reshape and Transpose (opset 17 has no attention operator): q, k, v = x·in_projᵀ + in_proj_bias split in three,
+        /// per head softmax(q·kᵀ/√(d/heads) (+ a −∞ mask above the diagonal when <paramref name="causal"/>))·v, then
+        /// out_proj.</summary>
+        /// <param name="name">The layer's name (node and value names start with it).</param>
+        /// <param name="x">The input [N, T, d].</param>
+        /// <param name="steps">T.</param>
+        /// <param name="width">d.</param>
+        /// <param name="heads">Heads; d is a multiple of them.</param>
+        /// <param name="causal">Whether step t attends only to steps up to t.</param>
+        /// <param name="inProjectionWeight">The initializer in_proj_weight [3d, d].</param>
+        /// <param name="inProjectionBias">The initializer in_proj_bias [3d].</param>
+        /// <param name="outProjectionWeight">The initializer out_proj.weight [d, d].</param>
+        /// <param name="outProjectionBias">The initializer out_proj.bias [d].</param>
+        public string MultiHeadSelfAttention(string name, string x, int steps, int width, int heads, bool causal,
+            string inProjectionWeight, string inProjectionBias, string outProjectionWeight, string outProjectionBias)
+        {
+            if (heads <= 0 || width % heads != 0) throw new ArgumentException($"The width {width} of '{name}' is not a multiple of {heads} heads.", nameof(heads));
+            int headWidth = width / heads;
+            string packed = Add(name + ".qkv", MatMul(name + ".inProj", x, Transpose(name + ".inProjT", inProjectionWeight, new[] { 1, 0 })), inProjectionBias);
+            string Head(string part, int index, int[] perm)
+                => Transpose(name + "." + part + "Heads", Reshape(name + "." + part + "Split", Slice(name + "." + part, packed, 2, index * width, width),
+                    new[] { steps, heads, headWidth }), perm);
+            string q = Head("q", 0, new[] { 0, 2, 1, 3 });                                       // [N, h, T, dh]
+            string k = Head("k", 1, new[] { 0, 2, 3, 1 });                                       // [N, h, dh, T]
+            string v = Head("v", 2, new[] { 0, 2, 1, 3 });                                       // [N, h, T, dh]
+            string scores = Node("Mul", name + ".scaled", new[] { MatMul(name + ".scores", q, k), Scalar(name + ".scale", 1f / MathF.Sqrt(headWidth)) });
+            if (causal)
+            {
+                var mask = new float[steps * steps];
+                for (int i = 0; i < steps; i++)
+                    for (int j = i + 1; j < steps; j++) mask[i * steps + j] = float.NegativeInfinity;
+                scores = Add(name + ".masked", scores, Initializer(name + ".causalMask", new[] { steps, steps }, mask));
+            }
+            string attended = MatMul(name + ".attended", Softmax(name + ".probabilities", scores, -1), v);          // [N, h, T, dh]
+            string merged = Reshape(name + ".merged", Transpose(name + ".stepsFirst", attended, new[] { 0, 2, 1, 3 }), new[] { steps, width });
+            return Add(name, MatMul(name + ".outProj", merged, Transpose(name + ".outProjT", outProjectionWeight, new[] { 1, 0 })), outProjectionBias);
+        }
+
+        /// <summary>Additive (Bahdanau) attention pooling [N, T, H] → [N, H]: α = softmax over t of v·tanh(W·x_t + b), output
+        /// Σ_t α_t·x_t.</summary>
+        /// <param name="name">The layer's name.</param>
+        /// <param name="x">The input [N, T, H].</param>
+        /// <param name="features">H.</param>
+        /// <param name="weight">The initializer proj.weight [A, H].</param>
+        /// <param name="bias">The initializer proj.bias [A].</param>
+        /// <param name="v">The initializer v.weight [1, A].</param>
+        public string AdditiveAttention(string name, string x, int features, string weight, string bias, string v)
+        {
+            string projected = Tanh(name + ".tanh", Add(name + ".projected", MatMul(name + ".proj", x, Transpose(name + ".projT", weight, new[] { 1, 0 })), bias));
+            string scores = MatMul(name + ".scores", projected, Transpose(name + ".vT", v, new[] { 1, 0 }));          // [N, T, 1]
+            string weights = Softmax(name + ".weights", scores, 1);
+            string pooled = MatMul(name + ".pooled", Transpose(name + ".weightsT", weights, new[] { 0, 2, 1 }), x);     // [N, 1, H]
+            return Reshape(name, pooled, new[] { features });
+        }
+
         private static void Reorder(ReadOnlySpan<float> source, Span<float> destination, int[] order, int block)
         {
             for (int g = 0; g < order.Length; g++)

@@ -129,7 +129,10 @@ namespace TensorForge.Onnx.Tests
 
     [Network(Seed = 12)]
     [Input(5, 8)]
-    [MultiHeadAttention(2, Name = "attn")]
-    [MeanOverTime]
+    [MultiHeadAttention(2, Causal = true, Dropout = 0.1f, Name = "attn")]
+    [TransformerEncoderLayer(2, FeedForward = 16, Activation = Activation.Gelu, Name = "enc0")]
+    [TransformerEncoderLayer(4, FeedForward = 12, NormFirst = true, Causal = true, Name = "enc1")]
+    [AdditiveAttention(6, Name = "pool")]
+    [Dense(3)]
     public partial class Attention;
 }

@@ -51,14 +51,16 @@ namespace TensorForge.Generator.Emit
                 if (!IsSupported(layer))
                     return $"ONNX export of '{plan.DisplayName}' is not supported: layer '{layer.Name}' ({layer.Kind}) has no ONNX mapping in TensorForge yet. " +
                         "Supported: Dense, Conv2D, ConvTranspose2D, MaxPool2D, AvgPool2D, GlobalAvgPool, BatchNorm, LayerNorm, activations, Softmax, " +
-                        "Dropout, Flatten, Unflatten, Upsample, Add, Concat, Embedding, PositionalEncoding, Rnn, Lstm, Gru, LastStep, MeanOverTime, Reparameterize.";
+                        "Dropout, Flatten, Unflatten, Upsample, Add, Concat, Embedding, PositionalEncoding, Rnn, Lstm, Gru, LastStep, MeanOverTime, Reparameterize, " +
+                        "MultiHeadAttention, AdditiveAttention, TransformerEncoderLayer.";
             }
             return null;
         }
 
         private static bool IsSupported(LayerPlan layer) => layer is DenseLayer or Conv2DLayer or ConvTranspose2DLayer or MaxPool2DLayer or AvgPool2DLayer
             or GlobalAvgPoolLayer or BatchNormLayer or LayerNormLayer or ActivationLayer or SoftmaxLayer or DropoutLayer or FlattenLayer or UnflattenLayer
-            or UpsampleLayer or AddLayer or ConcatLayer or EmbeddingLayer or PositionalEncodingLayer or RecurrentLayer or SequencePoolLayer or ReparameterizeLayer;
+            or UpsampleLayer or AddLayer or ConcatLayer or EmbeddingLayer or PositionalEncodingLayer or RecurrentLayer or SequencePoolLayer or ReparameterizeLayer
+            or MultiHeadAttentionLayer or AdditiveAttentionLayer;
 
         private static void EmitMembers(SourceWriter writer, NetworkPlan plan)
         {
@@ -212,6 +214,14 @@ namespace TensorForge.Generator.Emit
                         Set($"onnx.Slice({Name()}, {In}, 1, 0, {Literal.Int(reparameterize.Output.Last)})");
                         break;
                     case RecurrentLayer recurrent: WriteRecurrent(recurrent); break;
+                    case MultiHeadAttentionLayer attention:
+                        // Dropout on the attention probabilities is off in inference.
+                        Set($"onnx.MultiHeadSelfAttention({Name()}, {In}, {attention.Input.Dimensions[0]}, {attention.Input.Dimensions[1]}, {attention.Heads}, " +
+                            $"{Literal.Bool(attention.Causal)}, {Weight(attention.Parameters[0])}, {Weight(attention.Parameters[1])}, {Weight(attention.Parameters[2])}, {Weight(attention.Parameters[3])})");
+                        break;
+                    case AdditiveAttentionLayer additive:
+                        Set($"onnx.AdditiveAttention({Name()}, {In}, {additive.Input.Dimensions[1]}, {Weight(additive.Parameters[0])}, {Weight(additive.Parameters[1])}, {Weight(additive.Parameters[2])})");
+                        break;
                     default: throw new System.InvalidOperationException("no ONNX mapping for " + _layer.Kind);   // Unsupported() reports these
                 }
             }
