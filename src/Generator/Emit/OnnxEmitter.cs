@@ -128,16 +128,19 @@ namespace TensorForge.Generator.Emit
 
             private void Then(string expression) => _w.Line($"{Out} = {expression};");
 
-            private void Activation(ActivationKind kind, float slope)
+            /// <summary>The activation node after the layer's own (named "{layer}.relu" …), or, for a standalone activation
+            /// layer, the layer's one node (named after the layer).</summary>
+            private void Activation(ActivationKind kind, float slope, bool standalone = false)
             {
+                string Node(string suffix) => Name(standalone ? "" : suffix);
                 switch (kind)
                 {
                     case ActivationKind.None: return;
-                    case ActivationKind.ReLU: Then($"onnx.Relu({Name(".relu")}, {Out})"); return;
-                    case ActivationKind.LeakyReLU: Then($"onnx.LeakyRelu({Name(".leakyRelu")}, {Out}, {Literal.Float(slope)})"); return;
-                    case ActivationKind.Sigmoid: Then($"onnx.Sigmoid({Name(".sigmoid")}, {Out})"); return;
-                    case ActivationKind.Tanh: Then($"onnx.Tanh({Name(".tanh")}, {Out})"); return;
-                    case ActivationKind.Gelu: Then($"onnx.Gelu({Name(".gelu")}, {Out})"); return;
+                    case ActivationKind.ReLU: Then($"onnx.Relu({Node(".relu")}, {Out})"); return;
+                    case ActivationKind.LeakyReLU: Then($"onnx.LeakyRelu({Node(".leakyRelu")}, {Out}, {Literal.Float(slope)})"); return;
+                    case ActivationKind.Sigmoid: Then($"onnx.Sigmoid({Node(".sigmoid")}, {Out})"); return;
+                    case ActivationKind.Tanh: Then($"onnx.Tanh({Node(".tanh")}, {Out})"); return;
+                    case ActivationKind.Gelu: Then($"onnx.Gelu({Node(".gelu")}, {Out})"); return;
                 }
             }
 
@@ -175,7 +178,7 @@ namespace TensorForge.Generator.Emit
                         break;
                     case ActivationLayer activation:
                         Set(In);
-                        Activation(activation.Activation, activation.Slope);
+                        Activation(activation.Activation, activation.Slope, standalone: true);
                         break;
                     case SoftmaxLayer: Set($"onnx.Softmax({Name()}, {In}, -1)"); break;
                     case DropoutLayer: Set(In); break;    // inference: the identity
