@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the public API files of the shipped assemblies (src/Attributes, src/Runtime) from the code, after public API
+# Regenerates the public API files of the shipped assemblies (src/Attributes, src/Runtime, src/Onnx) from the code, after public API
 # was changed on purpose (README, "Development"):
 #   PublicAPI.Unshipped.txt = every public symbol that PublicAPI.Shipped.txt does not list (RS0016), plus a *REMOVED* line for
 #                             every shipped symbol that is gone or changed (RS0017);
@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-dirs=(src/Attributes src/Runtime)
-build=src/Runtime/TensorForge.Runtime.csproj   # builds src/Attributes too (a project reference)
+dirs=(src/Attributes src/Runtime src/Onnx)
+build=(src/Runtime/TensorForge.Runtime.csproj src/Onnx/TensorForge.Onnx.csproj)   # the first builds src/Attributes too (a project reference)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -22,7 +22,9 @@ done
 
 # CI=false: RS0016/RS0017 are CI's errors; here they are the warnings read. --no-incremental: every warning is reported again.
 echo "== building to list the public API that PublicAPI.Shipped.txt does not declare"
-dotnet build "$build" --no-incremental -p:CI=false > "$log" 2>&1 || { cat "$log"; echo "public API update: the build failed"; exit 1; }
+for project in "${build[@]}"; do
+  dotnet build "$project" --no-incremental -p:CI=false >> "$log" 2>&1 || { cat "$log"; echo "public API update: the build failed"; exit 1; }
+done
 
 for dir in "${dirs[@]}"; do
   project=$(cd "$dir" && ls ./*.csproj)
@@ -36,7 +38,10 @@ for dir in "${dirs[@]}"; do
 done
 
 echo "== building again to check that nothing is left undeclared"
-dotnet build "$build" --no-incremental -p:CI=false > "$log" 2>&1 || { cat "$log"; echo "public API update: the build failed"; exit 1; }
+: > "$log"
+for project in "${build[@]}"; do
+  dotnet build "$project" --no-incremental -p:CI=false >> "$log" 2>&1 || { cat "$log"; echo "public API update: the build failed"; exit 1; }
+done
 if grep -E 'warning RS00[0-9][0-9]' "$log" | sort -u; then
   echo "public API update: the warnings above are left; edit the PublicAPI.*.txt files by hand"
   exit 1

@@ -47,6 +47,14 @@ namespace TensorForge.Generator
 
             context.RegisterSourceOutput(plans, static (spc, plan) =>
                 spc.AddSource(NetworkEmitter.HintName(plan), NetworkEmitter.Emit(plan)));
+
+            // ExportOnnx, only when the compilation references TensorForge.Onnx: a bool per compilation, so an edit that does not
+            // add or remove the reference leaves every plan's ONNX part cached.
+            IncrementalValueProvider<bool> onnx = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.GetTypeByMetadataName(OnnxEmitter.MarkerType) is not null)
+                .WithTrackingName(TrackingNames.OnnxReferenced);
+            context.RegisterSourceOutput(plans.Combine(onnx).Where(static pair => pair.Right), static (spc, pair) =>
+                spc.AddSource(OnnxEmitter.HintName(pair.Left), OnnxEmitter.Emit(pair.Left)));
         }
     }
 }

@@ -13,5 +13,8 @@ namespace TensorForge.Generator
         public const string WeightsExpectations = nameof(WeightsExpectations);
         public const string WeightsFiles = nameof(WeightsFiles);
         public const string WeightsChecks = nameof(WeightsChecks);
+
+        // ExportOnnx (Emit/OnnxEmitter.cs): whether the compilation references TensorForge.Onnx.
+        public const string OnnxReferenced = nameof(OnnxReferenced);
     }
 }
