@@ -87,6 +87,34 @@ namespace TensorForge.Onnx.Tests
             }
         }
 
+        [Fact]
+        public void ExportReplacesAFileAllAtOnceAndLeavesNothingBehindOnFailure()
+        {
+            var network = new LeNet();
+            string folder = Path.Combine(Path.GetTempPath(), $"tensorforge-onnx-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(folder);
+            try
+            {
+                // Over an existing file: the new model replaces it whole, and no temporary file stays in the folder.
+                string path = Path.Combine(folder, "lenet.onnx");
+                File.WriteAllText(path, "an older file");
+                network.ExportOnnx(path);
+                using (var session = new InferenceSession(path))
+                    Assert.Equal("output", Assert.Single(session.OutputMetadata).Key);
+                Assert.Equal(new[] { path }, Directory.GetFiles(folder));
+
+                // Into a folder that does not exist: an IOException naming the path, and nothing created.
+                string missing = Path.Combine(folder, "no-such-folder", "lenet.onnx");
+                var error = Assert.ThrowsAny<IOException>(() => network.ExportOnnx(missing));
+                Assert.Contains("no-such-folder", error.Message);
+                Assert.Equal(new[] { path }, Directory.GetFiles(folder, "*", SearchOption.AllDirectories));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
         // ---- helpers ---------------------------------------------------------------------------------------------------
 
         /// <summary>Randomises the parameters (BatchNorm's running statistics are left as they are) unless told not to, then compares Forward with

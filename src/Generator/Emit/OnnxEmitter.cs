@@ -50,14 +50,15 @@ namespace TensorForge.Generator.Emit
             writer.Line("/// <summary>Writes the network's inference graph (what <c>Forward</c> computes: dropout off, batch norm with its running");
             writer.Line($"/// statistics) and its weights as an ONNX model (opset <see cref=\"{Builder}.Opset\"/>) to <paramref name=\"path\"/>: input \"input\",");
             writer.Line("/// output \"output\", batch dimension \"N\", initializers under the state_dict names. The file is written only once the");
-            writer.Line("/// whole graph is built.</summary>");
+            writer.Line("/// whole graph is built, and replaced all at once as <c>Save</c> does: a failure leaves the old file intact.</summary>");
             writer.Line("/// <exception cref=\"global::System.NotSupportedException\">A layer has no ONNX mapping (the message names it).</exception>");
             writer.Block("public void ExportOnnx(string path)", () =>
             {
                 writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(path);");
                 writer.Line($"{Builder} onnx = BuildOnnxGraph();");
-                writer.Line("using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Create, global::System.IO.FileAccess.Write);");
-                writer.Line("onnx.WriteTo(stream);");
+                writer.Line("using var file = new global::TensorForge.Serialization.AtomicFile(path);");
+                writer.Line("onnx.WriteTo(file.Stream);");
+                writer.Line("file.Commit();");
             });
             writer.Line();
             writer.Line("/// <summary>Writes the network's inference graph and weights as an ONNX model to <paramref name=\"stream\"/> (see");
