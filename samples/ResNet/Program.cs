@@ -1,6 +1,4 @@
-using System;
 using System.Globalization;
-using TensorForge.Data;
 using TensorForge.Training;
 
 namespace TensorForge.Samples
@@ -31,8 +29,7 @@ namespace TensorForge.Samples
                 BatchSize = 32,
                 Seed = 42,
                 EvaluateTrainingSet = false,
-                Augment = static (Span<float> images, int count, ref SeededRandom random) =>
-                    Augmentation.RandomShift(images, count, 1, 28, 28, MaxShift, ref random),
+                Augment = MnistData.RandomShifts(MaxShift),
             };
             const string recipe = "batch 32, random shifts of up to 2 pixels, AdamW with cosine annealing over 5,000 steps (20 epochs)";
             return model switch

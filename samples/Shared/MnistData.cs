@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using TensorForge.Data;
+using TensorForge.Training;
 
 namespace TensorForge.Samples
 {
@@ -36,6 +37,16 @@ namespace TensorForge.Samples
                 throw new InvalidDataException(
                     $"'{directory}' holds {Count(all.Count)} digits but the samples need {Count(TrainCount + TestCount)}");
             return (all.Slice(0, TrainCount), all.Slice(all.Count - TestCount, TestCount), directory);
+        }
+
+        /// <summary>The augmentation of the samples that use one (<see cref="TrainerOptions.Augment"/>): every training digit
+        /// moved by a random whole number of pixels in [−<paramref name="maxShift"/>, <paramref name="maxShift"/>] in each
+        /// direction, zeros shifted in (<see cref="Augmentation.RandomShift"/> on [1, 28, 28] images).</summary>
+        public static BatchTransform RandomShifts(int maxShift)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(maxShift);
+            return (Span<float> images, int count, ref SeededRandom random) =>
+                Augmentation.RandomShift(images, count, 1, 28, 28, maxShift, ref random);
         }
 
         /// <summary>Accuracy (a fraction of <paramref name="total"/> samples) as an exact percentage: with 2,000 test digits

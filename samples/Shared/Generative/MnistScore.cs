@@ -19,6 +19,10 @@ namespace TensorForge.Samples
         /// <summary>Where CI's LeNet run saves its weights, under the repository root; the generative samples look there first.</summary>
         public const string DefaultClassifierPath = "artifacts/lenet5.safetensors";
 
+        /// <summary>The shifts of the LeNet sample's default recipe (its <c>Program.MaxShift</c>), used when the classifier is
+        /// trained here.</summary>
+        public const int ClassifierMaxShift = 1;
+
         /// <summary>The score of <paramref name="count"/> rows of class probabilities (each row sums to 1), computed in double
         /// with 0·log 0 = 0.</summary>
         /// <exception cref="ArgumentException"><paramref name="probabilities"/> does not hold count × classes values.</exception>
@@ -78,8 +82,9 @@ namespace TensorForge.Samples
         }
 
         /// <summary>Loads the classifier's weights from <paramref name="path"/> if the file is there and fits; otherwise trains
-        /// it on <paramref name="train"/> as the LeNet sample does (10 epochs, batch 32, its declared Adam 1e-3, seed 42) and saves
-        /// the weights to <paramref name="path"/>, so the next sample loads them.</summary>
+        /// it on <paramref name="train"/> as the LeNet sample does by default (10 epochs, batch 32, the classifier's declared
+        /// optimizer — LeNet5's Adam 1e-3 with its cosine — random shifts of up to 1 pixel, seed 42) and saves the weights to
+        /// <paramref name="path"/>, so the next sample loads them.</summary>
         public static void LoadOrTrainClassifier(IClassifierNetwork classifier, string path, Dataset train, Dataset? test, TextWriter log)
         {
             ArgumentNullException.ThrowIfNull(classifier);
@@ -99,8 +104,12 @@ namespace TensorForge.Samples
                 }
             }
             log.WriteLine($"score classifier: no LeNet-5 weights at {path}; training LeNet-5 on the {MnistData.Count(train.Count)} training digits " +
-                "(10 epochs, Adam 1e-3, batch 32)");
-            Trainer.Fit(classifier, train, null, new TrainerOptions { Epochs = 10, BatchSize = 32, Seed = 42, Log = log, EvaluateTrainingSet = false });
+                "(10 epochs, Adam 1e-3 with a cosine, batch 32, shifts of up to 1 pixel)");
+            Trainer.Fit(classifier, train, null, new TrainerOptions
+            {
+                Epochs = 10, BatchSize = 32, Seed = 42, Log = log, EvaluateTrainingSet = false,
+                Augment = MnistData.RandomShifts(ClassifierMaxShift), // samples/LeNet's Program.MaxShift
+            });
             string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (folder is not null)
                 Directory.CreateDirectory(folder);
