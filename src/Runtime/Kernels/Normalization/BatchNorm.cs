@@ -10,10 +10,9 @@ namespace TensorForge.Kernels
     /// x is [batch, channels, spatial], and every channel is normalised over its batch × spatial values.</summary>
     /// <remarks>
     /// <para>Statistics are accumulated in float vectors by numerically sound schemes, each in one pass over memory:
-    /// for spatial ≥ 2, every run of up to 4096 values — a piece of a large plane, or as many whole small planes as fit — gets
-    /// the corrected two-pass mean and sum of squared deviations (the run is still in L1 for its second pass), and runs are
-    /// merged by Chan's formula in double; for spatial = 1 (rows of [batch, channels]), Welford's update runs down the batch
-    /// with one lane per channel, on values shifted by the first row.
+    /// for spatial ≥ 2, every run of up to 4096 values of a plane gets the corrected two-pass mean and sum of squared deviations
+    /// (the run is still in L1 for its second pass), and runs are merged by Chan's formula in double; for spatial = 1 (rows of
+    /// [batch, channels]), Welford's update runs down the batch with one lane per channel, on values shifted by the first row.
     /// PyTorch's CPU kernel uses a plain two-pass scheme (mean, then squared deviations, accumulated in double). The normalising
     /// pass reads x once more, so training forward and backward each touch memory in two passes; for a channel whose values fit
     /// in L2, the second comes from cache. Against a double reference the largest errors seen are a few float roundings
@@ -251,24 +250,21 @@ namespace TensorForge.Kernels
             where S : ISimdMath<T> where T : struct
         {
             long sampleSize = (long)channels * spatial;
-            int planesPerRun = Math.Max(1, Run / spatial);
             for (int c = first; c < end; c++)
             {
                 double total = 0, mean = 0, squares = 0;
-                for (int n = 0; n < batch; n += planesPerRun)
+                for (int n = 0; n < batch; n++)
                 {
-                    int planes = Math.Min(planesPerRun, batch - n);
                     float* plane = x + n * sampleSize + (long)c * spatial;
                     for (int start = 0; start < spatial; start += Run)
                     {
                         int length = Math.Min(Run, spatial - start);
-                        (double runMean, double runSquares) = RunStatistics<S, T>(plane + start, sampleSize, planes, length);
-                        // Chan et al.: merge (values, runMean, runSquares) into (total, mean, squares).
-                        double values = (double)planes * length;
-                        double merged = total + values;
+                        (double runMean, double runSquares) = RunStatistics<S, T>(plane + start, length);
+                        // Chan et al.: merge (length, runMean, runSquares) into (total, mean, squares).
+                        double merged = total + length;
                         double delta = runMean - mean;
-                        mean += delta * (values / merged);
-                        squares += runSquares + delta * delta * (total * values / merged);
+                        mean += delta * (length / merged);
+                        squares += runSquares + delta * delta * (total * length / merged);
                         total = merged;
                     }
                 }
@@ -278,70 +274,56 @@ namespace TensorForge.Kernels
             }
         }
 
-        /// <summary>The corrected two-pass algorithm on one run — <paramref name="length"/> values from each of
-        /// <paramref name="planes"/> planes <paramref name="stride"/> apart, at most <see cref="Run"/> values in all: m = Σx / n
-        /// in float, then d = x − m with Σd and Σd² (vector accumulators across the planes, each plane's remainder added one by
-        /// one); the mean is m + Σd / n and the sum of squared deviations Σd² − (Σd)² / n (which removes the error of m). Small
-        /// planes (7 × 7, 14 × 14) share a run, so that the per-run reductions and merges do not cost more than the values.</summary>
+        /// <summary>The corrected two-pass algorithm on one run: m = Σx / n in float, then d = x − m with Σd and Σd² (vector
+        /// accumulators, the remainder added one by one); the mean is m + Σd / n and the sum of squared deviations
+        /// Σd² − (Σd)² / n (which removes the error of m).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static (double Mean, double Squares) RunStatistics<S, T>(float* x, long stride, int planes, int length)
-            where S : ISimdMath<T> where T : struct
+        private static (double Mean, double Squares) RunStatistics<S, T>(float* x, int n) where S : ISimdMath<T> where T : struct
         {
-            int w = S.Count;
+            int w = S.Count, i = 0;
             T sum0 = S.Zero, sum1 = S.Zero;
-            float remainder = 0;
-            for (int p = 0; p < planes; p++)
+            for (; i + 2 * w <= n; i += 2 * w)
             {
-                float* row = x + p * stride;
-                int i = 0;
-                for (; i + 2 * w <= length; i += 2 * w)
-                {
-                    sum0 = S.Add(sum0, S.Load(row + i));
-                    sum1 = S.Add(sum1, S.Load(row + i + w));
-                }
-                if (i + w <= length)
-                {
-                    sum0 = S.Add(sum0, S.Load(row + i));
-                    i += w;
-                }
-                for (; i < length; i++)
-                    remainder += row[i];
+                sum0 = S.Add(sum0, S.Load(x + i));
+                sum1 = S.Add(sum1, S.Load(x + i + w));
             }
-            int n = planes * length;
-            float m = (S.Sum(S.Add(sum0, sum1)) + remainder) / n;
+            if (i + w <= n)
+            {
+                sum0 = S.Add(sum0, S.Load(x + i));
+                i += w;
+            }
+            float sum = S.Sum(S.Add(sum0, sum1));
+            for (int j = i; j < n; j++)
+                sum += x[j];
+            float m = sum / n;
 
             T center = S.Broadcast(m);
             T d0 = S.Zero, d1 = S.Zero, q0 = S.Zero, q1 = S.Zero;
-            float remainderDeviations = 0, remainderSquares = 0;
-            for (int p = 0; p < planes; p++)
+            i = 0;
+            for (; i + 2 * w <= n; i += 2 * w)
             {
-                float* row = x + p * stride;
-                int i = 0;
-                for (; i + 2 * w <= length; i += 2 * w)
-                {
-                    T a = S.Subtract(S.Load(row + i), center);
-                    T b = S.Subtract(S.Load(row + i + w), center);
-                    d0 = S.Add(d0, a);
-                    d1 = S.Add(d1, b);
-                    q0 = S.MultiplyAdd(a, a, q0);
-                    q1 = S.MultiplyAdd(b, b, q1);
-                }
-                if (i + w <= length)
-                {
-                    T a = S.Subtract(S.Load(row + i), center);
-                    d0 = S.Add(d0, a);
-                    q0 = S.MultiplyAdd(a, a, q0);
-                    i += w;
-                }
-                for (; i < length; i++)
-                {
-                    float a = row[i] - m;
-                    remainderDeviations += a;
-                    remainderSquares = MathF.FusedMultiplyAdd(a, a, remainderSquares);
-                }
+                T a = S.Subtract(S.Load(x + i), center);
+                T b = S.Subtract(S.Load(x + i + w), center);
+                d0 = S.Add(d0, a);
+                d1 = S.Add(d1, b);
+                q0 = S.MultiplyAdd(a, a, q0);
+                q1 = S.MultiplyAdd(b, b, q1);
             }
-            float deviations = S.Sum(S.Add(d0, d1)) + remainderDeviations;
-            float squares = S.Sum(S.Add(q0, q1)) + remainderSquares;
+            if (i + w <= n)
+            {
+                T a = S.Subtract(S.Load(x + i), center);
+                d0 = S.Add(d0, a);
+                q0 = S.MultiplyAdd(a, a, q0);
+                i += w;
+            }
+            float deviations = S.Sum(S.Add(d0, d1));
+            float squares = S.Sum(S.Add(q0, q1));
+            for (int j = i; j < n; j++)
+            {
+                float a = x[j] - m;
+                deviations += a;
+                squares = MathF.FusedMultiplyAdd(a, a, squares);
+            }
             return (m + (double)deviations / n, Math.Max(0, squares - (double)deviations * deviations / n));
         }
 
@@ -450,53 +432,47 @@ namespace TensorForge.Kernels
         // ---- backward -------------------------------------------------------------------------------------------------
 
         /// <summary>Per channel from <paramref name="first"/> to <paramref name="end"/>: Σdy and Σ(x − mean)·dy over its planes
-        /// (float vectors per run of planes of up to <see cref="Run"/> values, or per plane when it is longer; runs added in
-        /// double), then the input gradient of its planes.</summary>
+        /// (float vectors per plane, planes added in double), then the input gradient of its planes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardPlanes<S, T>(float* x, float* dy, Gradients gradients, int batch, int channels, int spatial, int first, int end)
             where S : ISimdMath<T> where T : struct
         {
             long sampleSize = (long)channels * spatial;
             int w = S.Count;
-            int planesPerRun = Math.Max(1, Run / spatial);
             for (int c = first; c < end; c++)
             {
                 float mean = gradients.Mean[c];
                 T center = S.Broadcast(mean);
                 double sum = 0, dot = 0;
-                for (int n0 = 0; n0 < batch; n0 += planesPerRun)
+                for (int n = 0; n < batch; n++)
                 {
-                    int n1 = Math.Min(batch, n0 + planesPerRun);
+                    long plane = n * sampleSize + (long)c * spatial;
+                    float* xs = x + plane, gs = dy + plane;
                     T s0 = S.Zero, s1 = S.Zero, p0 = S.Zero, p1 = S.Zero;
-                    float remainderSum = 0, remainderDot = 0;
-                    for (int n = n0; n < n1; n++)
+                    int i = 0;
+                    for (; i + 2 * w <= spatial; i += 2 * w)
                     {
-                        long plane = n * sampleSize + (long)c * spatial;
-                        float* xs = x + plane, gs = dy + plane;
-                        int i = 0;
-                        for (; i + 2 * w <= spatial; i += 2 * w)
-                        {
-                            T g0 = S.Load(gs + i), g1 = S.Load(gs + i + w);
-                            s0 = S.Add(s0, g0);
-                            s1 = S.Add(s1, g1);
-                            p0 = S.MultiplyAdd(S.Subtract(S.Load(xs + i), center), g0, p0);
-                            p1 = S.MultiplyAdd(S.Subtract(S.Load(xs + i + w), center), g1, p1);
-                        }
-                        if (i + w <= spatial)
-                        {
-                            T g0 = S.Load(gs + i);
-                            s0 = S.Add(s0, g0);
-                            p0 = S.MultiplyAdd(S.Subtract(S.Load(xs + i), center), g0, p0);
-                            i += w;
-                        }
-                        for (; i < spatial; i++)
-                        {
-                            remainderSum += gs[i];
-                            remainderDot = MathF.FusedMultiplyAdd(xs[i] - mean, gs[i], remainderDot);
-                        }
+                        T g0 = S.Load(gs + i), g1 = S.Load(gs + i + w);
+                        s0 = S.Add(s0, g0);
+                        s1 = S.Add(s1, g1);
+                        p0 = S.MultiplyAdd(S.Subtract(S.Load(xs + i), center), g0, p0);
+                        p1 = S.MultiplyAdd(S.Subtract(S.Load(xs + i + w), center), g1, p1);
                     }
-                    sum += S.Sum(S.Add(s0, s1)) + remainderSum;
-                    dot += S.Sum(S.Add(p0, p1)) + remainderDot;
+                    if (i + w <= spatial)
+                    {
+                        T g0 = S.Load(gs + i);
+                        s0 = S.Add(s0, g0);
+                        p0 = S.MultiplyAdd(S.Subtract(S.Load(xs + i), center), g0, p0);
+                        i += w;
+                    }
+                    float planeSum = S.Sum(S.Add(s0, s1)), planeDot = S.Sum(S.Add(p0, p1));
+                    for (; i < spatial; i++)
+                    {
+                        planeSum += gs[i];
+                        planeDot = MathF.FusedMultiplyAdd(xs[i] - mean, gs[i], planeDot);
+                    }
+                    sum += planeSum;
+                    dot += planeDot;
                 }
                 (float k, float gradientMean, float factor) = gradients.Finish(c, sum, dot);
                 if (gradients.InputGradient == null)
