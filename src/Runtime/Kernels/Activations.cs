@@ -10,10 +10,18 @@ namespace TensorForge.Kernels
     /// elements are written). Otherwise <see cref="ArgumentException"/> names the lengths.</remarks>
     public static class Activations
     {
-        public static void ReLU(ReadOnlySpan<float> x, Span<float> y)
+        public static unsafe void ReLU(ReadOnlySpan<float> x, Span<float> y)
         {
             KernelArguments.Destination(y.Length, nameof(y), x.Length, nameof(x));
-            TensorPrimitives.Max(x, 0f, y);
+            fixed (float* px = x, py = y)
+                ParallelRanges.Run(new ReLURanges(px, py), x.Length, 2L * x.Length, Elementwise.Granule);
+        }
+
+        /// <summary>max(x, 0) over a range, by TensorPrimitives (exact, so ranges cannot change a bit).</summary>
+        private readonly unsafe struct ReLURanges(float* x, float* y) : IRangeKernel
+        {
+            public void Run(int start, int end) =>
+                TensorPrimitives.Max(new ReadOnlySpan<float>(x + start, end - start), 0f, new Span<float>(y + start, end - start));
         }
 
         /// <summary>dx = dy · (y &gt; 0), from the forward output y.</summary>

@@ -19,7 +19,8 @@ namespace TensorForge.Kernels
     /// <summary>The one loop behind the hand-written element-wise kernels, in TensorPrimitives' shape: pick the widest
     /// accelerated width the length allows, run whole vectors, and finish with one vector that ends at the last element
     /// (overlapping the previous one) instead of a scalar tail. The last vector is computed before anything is stored,
-    /// so a destination may be the same span as an input.</summary>
+    /// so a destination may be the same span as an input. Large passes are split into contiguous ranges over the worker
+    /// pool (<see cref="ParallelRanges"/>); an element's result does not depend on the range it falls in.</summary>
     internal static unsafe class Elementwise
     {
         public static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> y, TOp op, string xName, string yName)
@@ -30,16 +31,7 @@ namespace TensorForge.Kernels
             if (n == 0)
                 return;
             fixed (float* px = x, py = y)
-            {
-                if (SimdWidth.Use512 && n >= Vector512<float>.Count)
-                    Unary<TOp, Vector512Math, Vector512<float>>(px, py, n, op);
-                else if (SimdWidth.Use256 && n >= Vector256<float>.Count)
-                    Unary<TOp, Vector256Math, Vector256<float>>(px, py, n, op);
-                else if (SimdWidth.Use128 && n >= Vector128<float>.Count)
-                    Unary<TOp, Vector128Math, Vector128<float>>(px, py, n, op);
-                else
-                    Unary<TOp, ScalarMath, float>(px, py, n, op);
-            }
+                ParallelRanges.Run(new UnaryRanges<TOp>(px, py, op), n, 2L * n, Granule);
         }
 
         public static void Binary<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z, TOp op, string xName, string yName, string zName)
@@ -51,15 +43,42 @@ namespace TensorForge.Kernels
             if (n == 0)
                 return;
             fixed (float* px = x, py = y, pz = z)
+                ParallelRanges.Run(new BinaryRanges<TOp>(px, py, pz, op), n, 3L * n, Granule);
+        }
+
+        /// <summary>Elements per range unit when a pass is split over threads: a multiple of every vector width, so each range
+        /// runs the widest vectors the whole pass would (see <see cref="ParallelRanges"/>).</summary>
+        public const int Granule = 64;
+
+        private readonly struct UnaryRanges<TOp>(float* x, float* y, TOp op) : IRangeKernel where TOp : struct, IUnaryOperator
+        {
+            public void Run(int start, int end)
             {
+                int n = end - start;
                 if (SimdWidth.Use512 && n >= Vector512<float>.Count)
-                    Binary<TOp, Vector512Math, Vector512<float>>(px, py, pz, n, op);
+                    Unary<TOp, Vector512Math, Vector512<float>>(x + start, y + start, n, op);
                 else if (SimdWidth.Use256 && n >= Vector256<float>.Count)
-                    Binary<TOp, Vector256Math, Vector256<float>>(px, py, pz, n, op);
+                    Unary<TOp, Vector256Math, Vector256<float>>(x + start, y + start, n, op);
                 else if (SimdWidth.Use128 && n >= Vector128<float>.Count)
-                    Binary<TOp, Vector128Math, Vector128<float>>(px, py, pz, n, op);
+                    Unary<TOp, Vector128Math, Vector128<float>>(x + start, y + start, n, op);
                 else
-                    Binary<TOp, ScalarMath, float>(px, py, pz, n, op);
+                    Unary<TOp, ScalarMath, float>(x + start, y + start, n, op);
+            }
+        }
+
+        private readonly struct BinaryRanges<TOp>(float* x, float* y, float* z, TOp op) : IRangeKernel where TOp : struct, IBinaryOperator
+        {
+            public void Run(int start, int end)
+            {
+                int n = end - start;
+                if (SimdWidth.Use512 && n >= Vector512<float>.Count)
+                    Binary<TOp, Vector512Math, Vector512<float>>(x + start, y + start, z + start, n, op);
+                else if (SimdWidth.Use256 && n >= Vector256<float>.Count)
+                    Binary<TOp, Vector256Math, Vector256<float>>(x + start, y + start, z + start, n, op);
+                else if (SimdWidth.Use128 && n >= Vector128<float>.Count)
+                    Binary<TOp, Vector128Math, Vector128<float>>(x + start, y + start, z + start, n, op);
+                else
+                    Binary<TOp, ScalarMath, float>(x + start, y + start, z + start, n, op);
             }
         }
 

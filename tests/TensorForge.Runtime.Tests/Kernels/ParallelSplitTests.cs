@@ -101,6 +101,101 @@ public class ParallelSplitTests
         });
     }
 
+    /// <summary>(batch, channels, spatial) of the memory-bound passes: the small ResNet's activations at batch 32 (16×28×28,
+    /// 32×14×14, 64×7×7), an odd channel count with ragged planes, and a call just past the split threshold.</summary>
+    public static TheoryData<int, int, int> PassShapes() => new()
+    {
+        { 32, 16, 784 }, { 32, 32, 196 }, { 32, 64, 49 }, { 5, 7, 3001 }, { 3, 11, 1000 },
+    };
+
+    /// <summary>Batch norm (split by channel), the element-wise activations and sums (split into contiguous ranges of whole
+    /// 64-element granules, the last one ragged) and global average pooling (split by plane): every tiling gives the bits of
+    /// one thread, at every vector width.</summary>
+    [Theory]
+    [MemberData(nameof(PassShapes))]
+    public void Memory_bound_passes_do_not_depend_on_the_thread_count(int batch, int channels, int spatial)
+    {
+        int n = batch * channels * spatial;
+        Assert.True(3L * n >= ParallelRanges.SplitFrom, "the shape must be large enough to be split");
+        float[] x = Random(n, 1, -2f, 3f), dy = Random(n, 2), other = Random(n, 3);
+        float[] weight = Random(channels, 4, 0.5f, 2f), bias = Random(channels, 5);
+        float[] pooledGradient = Random(batch * channels, 6);
+
+        float[] Outputs()
+        {
+            var outputs = new List<float>();
+            float[] y = new float[n], runningMean = Random(channels, 7), runningVar = Random(channels, 8, 0.5f, 2f);
+            float[] savedMean = new float[channels], savedInverseStd = new float[channels];
+            BatchNorm.ForwardTraining(x, y, weight, bias, runningMean, runningVar, savedMean, savedInverseStd, batch, channels, spatial, 0.1f, 1e-5f);
+            outputs.AddRange(y); outputs.AddRange(runningMean); outputs.AddRange(runningVar); outputs.AddRange(savedMean); outputs.AddRange(savedInverseStd);
+
+            float[] dx = new float[n], dw = Random(channels, 9), db = Random(channels, 10);
+            BatchNorm.Backward(x, dy, dx, weight, savedMean, savedInverseStd, dw, db, batch, channels, spatial, accumulate: true);
+            outputs.AddRange(dx); outputs.AddRange(dw); outputs.AddRange(db);
+
+            BatchNorm.ForwardInference(x, y, weight, bias, runningMean, runningVar, batch, channels, spatial, 1e-5f);
+            outputs.AddRange(y);
+
+            float[] z = new float[n];
+            Activations.ReLU(x, z);
+            outputs.AddRange(z);
+            Activations.ReLUBackward(z, dy, z);
+            outputs.AddRange(z);
+            Activations.Gelu(x, z);
+            outputs.AddRange(z);
+            Activations.GeluBackward(x, dy, z);
+            outputs.AddRange(z);
+            Residual.Add(x, other, z);
+            outputs.AddRange(z);
+
+            float[] pooled = new float[batch * channels];
+            GlobalAvgPool.Forward(x, pooled, batch, channels, spatial);
+            outputs.AddRange(pooled);
+            GlobalAvgPool.Backward(pooledGradient, z, batch, channels, spatial);
+            outputs.AddRange(z);
+            return outputs.ToArray();
+        }
+
+        foreach (int width in new[] { 0, 16 })
+        {
+            using var scope = LimitWidth(width);
+            float[] serial = [];
+            WithThreads(1, () => serial = Outputs());
+            foreach (int threads in ThreadCounts)
+            {
+                float[] parallel = [];
+                WithThreads(threads, () => parallel = Outputs());
+                AssertBitIdentical(serial, parallel, $"{batch}×{channels}×{spatial} width {width} with {threads} threads");
+            }
+        }
+    }
+
+    [Fact]
+    public void Parallel_memory_bound_passes_allocate_nothing_after_the_first()
+    {
+        const int batch = 32, channels = 16, spatial = 784, n = batch * channels * spatial;
+        float[] x = Random(n, 1), y = new float[n], dy = Random(n, 2);
+        float[] weight = Random(channels, 3), bias = Random(channels, 4), runningMean = new float[channels], runningVar = new float[channels];
+        float[] savedMean = new float[channels], savedInverseStd = new float[channels], dw = new float[channels], db = new float[channels];
+        float[] pooled = new float[batch * channels];
+        void Round()
+        {
+            BatchNorm.ForwardTraining(x, y, weight, bias, runningMean, runningVar, savedMean, savedInverseStd, batch, channels, spatial, 0.1f, 1e-5f);
+            BatchNorm.ForwardInference(x, y, weight, bias, runningMean, runningVar, batch, channels, spatial, 1e-5f);
+            BatchNorm.Backward(x, dy, y, weight, savedMean, savedInverseStd, dw, db, batch, channels, spatial, accumulate: false);
+            Activations.ReLU(x, y);
+            Activations.ReLUBackward(x, dy, y);
+            Residual.Add(x, dy, y);
+            GlobalAvgPool.Forward(x, pooled, batch, channels, spatial);
+            GlobalAvgPool.Backward(pooled, y, batch, channels, spatial);
+        }
+        WithThreads(Environment.ProcessorCount, () =>
+        {
+            Round();
+            Assert.Equal(0, SteadyStateAllocation.Least(Round));
+        });
+    }
+
     private static void WithThreads(int threads, Action action)
     {
         int saved = Gemm.MaxThreads;

@@ -20,9 +20,10 @@ namespace TensorForge.Kernels
     /// <para>y = (x − mean) · (invstd · weight) + bias, with the mean carried to about twice float precision and invstd =
     /// 1 / √(var + ε) computed in double. Backward uses the saved float mean, as PyTorch does. Running statistics:
     /// running = (1 − momentum) · running + momentum · statistic, with the unbiased variance (n / (n − 1)) in running_var, in double,
-    /// as PyTorch does. Vectorised along spatial (or along channels when spatial = 1); single-threaded, so nothing depends on
-    /// <see cref="Gemm.MaxThreads"/>. Allocates nothing. <c>output</c> may be the same span as <c>input</c>, and
-    /// <c>inputGradient</c> the same span as <c>outputGradient</c> (in place).</para>
+    /// as PyTorch does. Vectorised along spatial (or along channels when spatial = 1). Planes (spatial ≥ 2) of a large call
+    /// are split by channel over the worker pool (<see cref="ParallelRanges"/>); a channel's arithmetic is the same whichever
+    /// thread does it, so nothing depends on <see cref="Gemm.MaxThreads"/>. Allocates nothing. <c>output</c> may be the same
+    /// span as <c>input</c>, and <c>inputGradient</c> the same span as <c>outputGradient</c> (in place).</para>
     /// </remarks>
     public static unsafe class BatchNorm
     {
@@ -68,29 +69,43 @@ namespace TensorForge.Kernels
             if (values == 0)
                 return;
 
-            var statistics = new Statistics(runningMean, runningVar, savedMean, savedInverseStd, count, momentum, epsilon);
-            fixed (float* x = input, y = output, w = weight, b = bias)
+            fixed (float* x = input, y = output, w = weight, b = bias, rm = runningMean, rv = runningVar, sm = savedMean, si = savedInverseStd)
             {
                 var affine = new Affine(w, b);
+                var statistics = new Statistics(rm, rv, sm, si, count, momentum, epsilon);
                 if (spatial == 1)
                 {
                     int c = 0;
                     if (SimdWidth.Use512 && channels >= Vector512<float>.Count)
-                        c = TrainingRows<Vector512Math, Vector512<float>>(x, y, affine, ref statistics, batch, channels, 0);
+                        c = TrainingRows<Vector512Math, Vector512<float>>(x, y, affine, statistics, batch, channels, 0);
                     else if (SimdWidth.Use256 && channels >= Vector256<float>.Count)
-                        c = TrainingRows<Vector256Math, Vector256<float>>(x, y, affine, ref statistics, batch, channels, 0);
+                        c = TrainingRows<Vector256Math, Vector256<float>>(x, y, affine, statistics, batch, channels, 0);
                     else if (SimdWidth.Use128 && channels >= Vector128<float>.Count)
-                        c = TrainingRows<Vector128Math, Vector128<float>>(x, y, affine, ref statistics, batch, channels, 0);
-                    TrainingRows<ScalarMath, float>(x, y, affine, ref statistics, batch, channels, c);
+                        c = TrainingRows<Vector128Math, Vector128<float>>(x, y, affine, statistics, batch, channels, 0);
+                    TrainingRows<ScalarMath, float>(x, y, affine, statistics, batch, channels, c);
                 }
-                else if (SimdWidth.Use512 && spatial >= Vector512<float>.Count)
-                    TrainingPlanes<Vector512Math, Vector512<float>>(x, y, affine, ref statistics, batch, channels, spatial);
-                else if (SimdWidth.Use256 && spatial >= Vector256<float>.Count)
-                    TrainingPlanes<Vector256Math, Vector256<float>>(x, y, affine, ref statistics, batch, channels, spatial);
-                else if (SimdWidth.Use128 && spatial >= Vector128<float>.Count)
-                    TrainingPlanes<Vector128Math, Vector128<float>>(x, y, affine, ref statistics, batch, channels, spatial);
                 else
-                    TrainingPlanes<ScalarMath, float>(x, y, affine, ref statistics, batch, channels, spatial);
+                {
+                    // Reads x twice and writes y: three passes over the values.
+                    ParallelRanges.Run(new TrainingChannels(x, y, affine, statistics, batch, channels, spatial), channels, 3 * values);
+                }
+            }
+        }
+
+        /// <summary>Channels [start, end) of the training forward on planes (spatial ≥ 2).</summary>
+        private readonly struct TrainingChannels(float* x, float* y, Affine affine, Statistics statistics, int batch, int channels, int spatial)
+            : IRangeKernel
+        {
+            public void Run(int start, int end)
+            {
+                if (SimdWidth.Use512 && spatial >= Vector512<float>.Count)
+                    TrainingPlanes<Vector512Math, Vector512<float>>(x, y, affine, statistics, batch, channels, spatial, start, end);
+                else if (SimdWidth.Use256 && spatial >= Vector256<float>.Count)
+                    TrainingPlanes<Vector256Math, Vector256<float>>(x, y, affine, statistics, batch, channels, spatial, start, end);
+                else if (SimdWidth.Use128 && spatial >= Vector128<float>.Count)
+                    TrainingPlanes<Vector128Math, Vector128<float>>(x, y, affine, statistics, batch, channels, spatial, start, end);
+                else
+                    TrainingPlanes<ScalarMath, float>(x, y, affine, statistics, batch, channels, spatial, start, end);
             }
         }
 
@@ -122,10 +137,21 @@ namespace TensorForge.Kernels
                     InferenceRows<ScalarMath, float>(x, y, affine, mean, variance, batch, channels, c, epsilon);
                     return;
                 }
-                for (int c = 0; c < channels; c++)
+                // Reads x and writes y: two passes over the values.
+                ParallelRanges.Run(new InferenceChannels(x, y, affine, mean, variance, batch, channels, spatial, epsilon), channels, 2 * values);
+            }
+        }
+
+        /// <summary>Channels [start, end) of the inference forward on planes (spatial ≥ 2).</summary>
+        private readonly struct InferenceChannels(float* x, float* y, Affine affine, float* runningMean, float* runningVar,
+            int batch, int channels, int spatial, float epsilon) : IRangeKernel
+        {
+            public void Run(int start, int end)
+            {
+                for (int c = start; c < end; c++)
                 {
-                    double inverseStd = 1.0 / Math.Sqrt((double)variance[c] + epsilon);
-                    NormalizeChannel(x, y, batch, channels, spatial, c, mean[c], 0f, (float)(inverseStd * affine.Weight(c)), affine.Bias(c));
+                    double inverseStd = 1.0 / Math.Sqrt((double)runningVar[c] + epsilon);
+                    NormalizeChannel(x, y, batch, channels, spatial, c, runningMean[c], 0f, (float)(inverseStd * affine.Weight(c)), affine.Bias(c));
                 }
             }
         }
@@ -180,14 +206,27 @@ namespace TensorForge.Kernels
                         c = BackwardRows<Vector128Math, Vector128<float>>(x, dy, gradients, batch, channels, 0);
                     BackwardRows<ScalarMath, float>(x, dy, gradients, batch, channels, c);
                 }
-                else if (SimdWidth.Use512 && spatial >= Vector512<float>.Count)
-                    BackwardPlanes<Vector512Math, Vector512<float>>(x, dy, gradients, batch, channels, spatial);
-                else if (SimdWidth.Use256 && spatial >= Vector256<float>.Count)
-                    BackwardPlanes<Vector256Math, Vector256<float>>(x, dy, gradients, batch, channels, spatial);
-                else if (SimdWidth.Use128 && spatial >= Vector128<float>.Count)
-                    BackwardPlanes<Vector128Math, Vector128<float>>(x, dy, gradients, batch, channels, spatial);
                 else
-                    BackwardPlanes<ScalarMath, float>(x, dy, gradients, batch, channels, spatial);
+                {
+                    // Reads x and dy twice and writes dx: five passes over the values.
+                    ParallelRanges.Run(new BackwardChannels(x, dy, gradients, batch, channels, spatial), channels, 5 * values);
+                }
+            }
+        }
+
+        /// <summary>Channels [start, end) of the backward pass on planes (spatial ≥ 2).</summary>
+        private readonly struct BackwardChannels(float* x, float* dy, Gradients gradients, int batch, int channels, int spatial) : IRangeKernel
+        {
+            public void Run(int start, int end)
+            {
+                if (SimdWidth.Use512 && spatial >= Vector512<float>.Count)
+                    BackwardPlanes<Vector512Math, Vector512<float>>(x, dy, gradients, batch, channels, spatial, start, end);
+                else if (SimdWidth.Use256 && spatial >= Vector256<float>.Count)
+                    BackwardPlanes<Vector256Math, Vector256<float>>(x, dy, gradients, batch, channels, spatial, start, end);
+                else if (SimdWidth.Use128 && spatial >= Vector128<float>.Count)
+                    BackwardPlanes<Vector128Math, Vector128<float>>(x, dy, gradients, batch, channels, spatial, start, end);
+                else
+                    BackwardPlanes<ScalarMath, float>(x, dy, gradients, batch, channels, spatial, start, end);
             }
         }
 
@@ -203,14 +242,15 @@ namespace TensorForge.Kernels
 
         // ---- training forward -----------------------------------------------------------------------------------------
 
-        /// <summary>Planes of spatial ≥ 2, channel by channel: statistics of the channel's planes, then its normalisation
-        /// (which rereads the planes from cache when the channel fits in L2).</summary>
+        /// <summary>Planes of spatial ≥ 2, channel by channel from <paramref name="first"/> to <paramref name="end"/>: statistics
+        /// of the channel's planes, then its normalisation (which rereads the planes from cache when the channel fits in L2).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TrainingPlanes<S, T>(float* x, float* y, Affine affine, ref Statistics statistics, int batch, int channels, int spatial)
+        private static void TrainingPlanes<S, T>(float* x, float* y, Affine affine, Statistics statistics, int batch, int channels, int spatial,
+            int first, int end)
             where S : ISimdMath<T> where T : struct
         {
             long sampleSize = (long)channels * spatial;
-            for (int c = 0; c < channels; c++)
+            for (int c = first; c < end; c++)
             {
                 double total = 0, mean = 0, squares = 0;
                 for (int n = 0; n < batch; n++)
@@ -293,37 +333,35 @@ namespace TensorForge.Kernels
         /// channels' statistics (mean = x[0] + shifted mean, in double) and the block's normalisation. Returns the first channel
         /// not covered by a whole block.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int TrainingRows<S, T>(float* x, float* y, Affine affine, ref Statistics statistics, int batch, int channels, int first)
+        private static int TrainingRows<S, T>(float* x, float* y, Affine affine, Statistics statistics, int batch, int channels, int first)
             where S : ISimdMath<T> where T : struct
         {
             int w = S.Count, c = first;
-            fixed (float* parkedMean = statistics.SavedMean, parkedSquares = statistics.SavedInverseStd)
+            float* parkedMean = statistics.SavedMean, parkedSquares = statistics.SavedInverseStd;
+            for (; c + w <= channels; c += w)
             {
-                for (; c + w <= channels; c += w)
+                T origin = S.Load(x + c);
+                T mean = S.Zero, squares = S.Zero;
+                for (int n = 1; n < batch; n++)
                 {
-                    T origin = S.Load(x + c);
-                    T mean = S.Zero, squares = S.Zero;
-                    for (int n = 1; n < batch; n++)
-                    {
-                        T value = S.Subtract(S.Load(x + (long)n * channels + c), origin);
-                        T delta = S.Subtract(value, mean);
-                        mean = S.MultiplyAdd(delta, S.Broadcast(1f / (n + 1)), mean);
-                        squares = S.MultiplyAdd(delta, S.Subtract(value, mean), squares);
-                    }
-                    S.Store(mean, parkedMean + c);
-                    S.Store(squares, parkedSquares + c);
-                    for (int lane = c; lane < c + w; lane++) // x[0] is still intact: the block's rows are written below
-                        statistics.Save(lane, (double)x[lane] + parkedMean[lane], parkedSquares[lane]);
+                    T value = S.Subtract(S.Load(x + (long)n * channels + c), origin);
+                    T delta = S.Subtract(value, mean);
+                    mean = S.MultiplyAdd(delta, S.Broadcast(1f / (n + 1)), mean);
+                    squares = S.MultiplyAdd(delta, S.Subtract(value, mean), squares);
+                }
+                S.Store(mean, parkedMean + c);
+                S.Store(squares, parkedSquares + c);
+                for (int lane = c; lane < c + w; lane++) // x[0] is still intact: the block's rows are written below
+                    statistics.Save(lane, (double)x[lane] + parkedMean[lane], parkedSquares[lane]);
 
-                    T scale = S.Load(parkedSquares + c); // now 1/√(var + ε)
-                    if (affine.HasWeight)
-                        scale = S.Multiply(scale, S.Load(affine.WeightPointer + c));
-                    T shift = affine.HasBias ? S.Load(affine.BiasPointer + c) : S.Zero;
-                    for (int n = 0; n < batch; n++)
-                    {
-                        long at = (long)n * channels + c;
-                        S.Store(Normalize<S, T>(S.Load(x + at), origin, mean, scale, shift), y + at);
-                    }
+                T scale = S.Load(parkedSquares + c); // now 1/√(var + ε)
+                if (affine.HasWeight)
+                    scale = S.Multiply(scale, S.Load(affine.WeightPointer + c));
+                T shift = affine.HasBias ? S.Load(affine.BiasPointer + c) : S.Zero;
+                for (int n = 0; n < batch; n++)
+                {
+                    long at = (long)n * channels + c;
+                    S.Store(Normalize<S, T>(S.Load(x + at), origin, mean, scale, shift), y + at);
                 }
             }
             return c;
@@ -393,15 +431,15 @@ namespace TensorForge.Kernels
 
         // ---- backward -------------------------------------------------------------------------------------------------
 
-        /// <summary>Per channel: Σdy and Σ(x − mean)·dy over its planes (float vectors per plane, planes added in double), then
-        /// the input gradient of its planes.</summary>
+        /// <summary>Per channel from <paramref name="first"/> to <paramref name="end"/>: Σdy and Σ(x − mean)·dy over its planes
+        /// (float vectors per plane, planes added in double), then the input gradient of its planes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardPlanes<S, T>(float* x, float* dy, Gradients gradients, int batch, int channels, int spatial)
+        private static void BackwardPlanes<S, T>(float* x, float* dy, Gradients gradients, int batch, int channels, int spatial, int first, int end)
             where S : ISimdMath<T> where T : struct
         {
             long sampleSize = (long)channels * spatial;
             int w = S.Count;
-            for (int c = 0; c < channels; c++)
+            for (int c = first; c < end; c++)
             {
                 float mean = gradients.Mean[c];
                 T center = S.Broadcast(mean);
@@ -510,12 +548,13 @@ namespace TensorForge.Kernels
             public float Bias(int c) => BiasPointer == null ? 0f : BiasPointer[c];
         }
 
-        /// <summary>Turns a channel's mean and sum of squared deviations into the saved statistics and updates the running ones.</summary>
-        private readonly ref struct Statistics(Span<float> runningMean, Span<float> runningVar, Span<float> savedMean, Span<float> savedInverseStd,
+        /// <summary>Turns a channel's mean and sum of squared deviations into the saved statistics and updates the running ones
+        /// (null running pointers: not tracked). Writes only channel c's entries, so channels can be done on different threads.</summary>
+        private readonly struct Statistics(float* runningMean, float* runningVar, float* savedMean, float* savedInverseStd,
             long count, float momentum, float epsilon)
         {
-            private readonly Span<float> _runningMean = runningMean, _runningVar = runningVar;
-            public readonly Span<float> SavedMean = savedMean, SavedInverseStd = savedInverseStd;
+            private readonly float* _runningMean = runningMean, _runningVar = runningVar;
+            public readonly float* SavedMean = savedMean, SavedInverseStd = savedInverseStd;
 
             /// <summary>Saves the mean and 1/√(squares / count + ε) (returned) and updates the running statistics.</summary>
             public double Save(int c, double mean, double squares)
@@ -523,9 +562,9 @@ namespace TensorForge.Kernels
                 double inverseStd = 1.0 / Math.Sqrt(squares / count + epsilon);
                 SavedMean[c] = (float)mean;
                 SavedInverseStd[c] = (float)inverseStd;
-                if (!_runningMean.IsEmpty)
+                if (_runningMean != null)
                     _runningMean[c] = (float)(momentum * mean + (1.0 - momentum) * _runningMean[c]);
-                if (!_runningVar.IsEmpty)
+                if (_runningVar != null)
                     _runningVar[c] = (float)(momentum * (squares / (count - 1)) + (1.0 - momentum) * _runningVar[c]);
                 return inverseStd;
             }

@@ -10,11 +10,14 @@ public class BatchNormTests
     private const float Momentum = 0.1f, Epsilon = 1e-5f;
 
     /// <summary>(batch, channels, spatial): BatchNorm1d rows (spatial = 1) with channel counts around every vector width
-    /// (whole blocks plus a scalar remainder), and BatchNorm2d planes from 2 values to several 4096-value runs.</summary>
+    /// (whole blocks plus a scalar remainder), and BatchNorm2d planes from 2 values to several 4096-value runs, including
+    /// calls large enough to be split by channel over threads (the small ResNet's 16×28×28 and 64×7×7 at batch 8 and 32, and
+    /// an odd channel count).</summary>
     public static TheoryData<int, int, int> Shapes() => new()
     {
         { 2, 1, 1 }, { 3, 5, 1 }, { 16, 20, 1 }, { 16, 37, 1 }, { 4, 64, 1 }, { 64, 300, 1 },
         { 1, 3, 2 }, { 3, 2, 7 }, { 2, 4, 16 }, { 3, 3, 49 }, { 16, 8, 64 }, { 2, 2, 100 }, { 1, 1, 5000 }, { 2, 3, 9000 },
+        { 8, 16, 784 }, { 32, 64, 49 }, { 3, 7, 3001 },
     };
 
     /// <summary>Inputs with a per-channel offset and scale, so the channels' statistics differ.</summary>
