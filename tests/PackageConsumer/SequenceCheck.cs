@@ -39,13 +39,13 @@ internal static class SequenceCheck
         }
 
         var lstm = new ConsumerLstm();
-        Train("LSTM + additive attention", 150, () => { ContainsZero(); return lstm.TrainStep(tokens, sampleLabels); }, failures);
+        Train("LSTM + additive attention", 150, Batch, () => { ContainsZero(); return lstm.TrainStep(tokens, sampleLabels); }, failures);
         var lstmOutput = new float[Batch * ConsumerLstm.OutputSize];
         CheckSteadyState("LSTM + additive attention", () => { lstm.Forward(tokens, lstmOutput); lstm.TrainStep(tokens, sampleLabels); }, failures);
         CheckReload("LSTM + additive attention", lstm, new ConsumerLstm(seed: 5), tokens, lstmOutput, (n, x, y) => ((ConsumerLstm)n).Forward(x, y), failures);
 
         var transformer = new ConsumerTransformer();
-        Train("causal Transformer", 150, () => { PreviousToken(); return transformer.TrainStep(tokens, stepLabels); }, failures);
+        Train("causal Transformer", 150, Batch, () => { PreviousToken(); return transformer.TrainStep(tokens, stepLabels); }, failures);
         var transformerOutput = new float[Batch * ConsumerTransformer.OutputSize];
         CheckSteadyState("causal Transformer", () => { transformer.Forward(tokens, transformerOutput); transformer.TrainStep(tokens, stepLabels); }, failures);
         CheckReload("causal Transformer", transformer, new ConsumerTransformer(seed: 5), tokens, transformerOutput,
@@ -53,7 +53,7 @@ internal static class SequenceCheck
         return failures;
     }
 
-    private static void Train(string what, int steps, Func<float> step, List<string> failures)
+    internal static void Train(string what, int steps, int batch, Func<float> step, List<string> failures)
     {
         float first = 0, last = 0;
         for (int i = 0; i < steps; i++)
@@ -63,11 +63,11 @@ internal static class SequenceCheck
             if (i < 10) first += loss / 10;
             if (i >= steps - 10) last += loss / 10;
         }
-        Console.WriteLine($"{what}: {steps} steps of batch {Batch}, mean loss of the first 10 {first:F4}, of the last 10 {last:F4}");
+        Console.WriteLine($"{what}: {steps} steps of batch {batch}, mean loss of the first 10 {first:F4}, of the last 10 {last:F4}");
         if (!(last < 0.6f * first)) failures.Add($"{what}: the loss did not fall below 60%: {first:F4} -> {last:F4}");
     }
 
-    private static void CheckSteadyState(string what, Action round, List<string> failures)
+    internal static void CheckSteadyState(string what, Action round, List<string> failures)
     {
         round();
         long least = long.MaxValue;
