@@ -153,7 +153,7 @@ namespace TensorForge.Benchmarks
             table.Note("Diffusion: the denoiser's TrainStep on prepared (x_t ‖ sinusoidal time channels, ε) batches against zero_grad, forward,");
             table.Note("mse_loss, backward, Adam(1e-3); q_sample and the time embedding are left out of both. First loss: each side's first step");
             table.Note("from the same weights and batch (the VAE's ε and the GANs' z are each side's own draws, so only the diffusion loss must match).");
-            table.Note("The diffusion twin's float32 loss does not match ours, and was even NaN in one run: its convolutions go through TorchSharp");
+            table.Note("The diffusion twin's float32 loss does not match ours (in some runs it is NaN): its convolutions go through TorchSharp");
             table.Note("0.107's oneDNN, whose results are wrong when channels are not multiples of its 16-channel block (section 12's note; here 17");
             table.Note("input and 1 output channels). The same twin in float64 (no oneDNN) gives our loss; it is shown in brackets. The times are");
             table.Note("of PyTorch as a user gets it (oneDNN on).");
