@@ -4,8 +4,9 @@
 #   2. restores tests/PackageConsumer, which takes TensorForge only from that folder (its nuget.config) into a private,
 #      emptied packages folder, and checks that the restored package is the one just packed;
 #   3. builds and runs it (JIT): a small network trains (the loss must fall), saves, loads into a second instance
-#      (outputs must be bit-identical); so do two token sequence networks (LSTM + additive attention, causal Transformer),
-#      which must also allocate nothing per call after the first;
+#      (outputs must be bit-identical); so do two token sequence networks (LSTM + additive attention, causal Transformer)
+#      and a small convolutional VAE (Reparameterize, Unflatten, ConvTranspose2D, Upsample), which must also allocate
+#      nothing per call after the first;
 #   4. publishes it with Native AOT (any IL/AOT, compiler or TensorForge warning fails) and runs the native binary.
 # Prints the package's size and file list and the time of each step. Exits non-zero with "PACKAGE CHECK FAILED: …" on any
 # failure. Run from anywhere after `dotnet build` (CI=true makes the build reproducible: ContinuousIntegrationBuild).

@@ -38,7 +38,7 @@ namespace TensorForge.Samples
             "  --classifier PATH     LeNet-5 weights for the MNIST score (default artifacts/lenet5.safetensors of the repository;\n" +
             "                        trained on the training digits and saved there if missing)\n" +
             "  --required SCORE      the generated images' MNIST score bar (default 6.0 for dcgan, 4.0 for mlp)\n" +
-            "  --quick               CI: 3 epochs of 100 steps; checks the losses are finite and the PNGs decode, no score bar\n" +
+            "  --quick               CI: 3 epochs of 100 steps; checks the losses are finite, the generator's loss falls and the PNGs decode, no score bar\n" +
             "  --version             print the version and exit";
 
         private static int Main(string[] args) =>
@@ -125,6 +125,23 @@ namespace TensorForge.Samples
             var failures = new List<string>();
             if (!dLosses.Concat(gLosses).All(float.IsFinite))
                 failures.Add("a loss was NaN or infinite");
+            // "The loss falls", for a game (--quick, CI's run; a full run has the score bar): both losses start at chance (ln 2
+            // for G, 2 ln 2 for D), the discriminator wins the first steps and the generator's loss −log D(G(z)) jumps up; from
+            // then on a learning generator fools the (still learning) discriminator more and more, so its loss falls, while the
+            // discriminator's rises back towards chance (it did in every quick run tried, MLP and DCGAN: no check). The mean
+            // generator loss over the last quarter of the steps must be below the first quarter's.
+            int quarter = gLosses.Count / 4;
+            if (quarter > 0)
+            {
+                double QuarterMean(IEnumerable<float> losses) => losses.Average(x => (double)x);
+                double gFirst = QuarterMean(gLosses.Take(quarter)), gLast = QuarterMean(gLosses.TakeLast(quarter));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"losses over the first and the last quarter of the steps: G {gFirst:F4} -> {gLast:F4}, " +
+                    $"D {QuarterMean(dLosses.Take(quarter)):F4} -> {QuarterMean(dLosses.TakeLast(quarter)):F4}"));
+                if (quick && !(gLast < gFirst))
+                    failures.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"the generator's loss did not fall: mean {gFirst:F4} over the first quarter of the steps, {gLast:F4} over the last"));
+            }
             foreach (string png in pngs)
             {
                 try

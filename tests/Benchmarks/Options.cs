@@ -9,13 +9,14 @@ namespace TensorForge.Benchmarks
     /// Anything else is a usage error, so that a typo never silently runs everything.</summary>
     internal sealed class Options
     {
-        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism", "conv", "lenet", "resnet", "agree", "gen", "seq", "seqagree" };
+        public static readonly string[] Sections = { "peak", "gemm", "allcores", "train", "inference", "alloc", "longrun", "determinism", "conv", "lenet", "resnet", "agree", "gen", "seq", "seqagree", "genspeed" };
 
         /// <summary>Aliases for groups of sections.</summary>
         private static readonly Dictionary<string, string[]> Groups = new(StringComparer.Ordinal)
         {
             ["mlp"] = new[] { "train", "inference", "alloc", "longrun", "determinism" },
             ["cnn"] = new[] { "conv", "lenet", "resnet", "agree" },
+            ["generative"] = new[] { "gen", "genspeed" },
             ["all"] = Sections,
         };
 
@@ -38,10 +39,11 @@ namespace TensorForge.Benchmarks
 
         public const string Usage =
             "usage: dotnet run -c Release --project tests/Benchmarks -- [--quick] [--only SECTION[,SECTION...]] [--clock cpu|wall] [--pause MS] [--malloc-default]\n" +
-            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism, conv, lenet, resnet, agree, gen, seq, seqagree;\n" +
-            "groups: mlp (train..determinism), cnn (conv, lenet, resnet, agree), all\n" +
+            "sections: peak, gemm, allcores, train, inference, alloc, longrun, determinism, conv, lenet, resnet, agree, gen, seq, seqagree, genspeed;\n" +
+            "groups: mlp (train..determinism), cnn (conv, lenet, resnet, agree), generative (gen, genspeed), all\n" +
             "gemm and conv re-measure the FMA peak beside every shape, so their fractions of peak do not need the peak section.\n" +
             "agree fails the run (exit code 1) when our networks disagree with PyTorch beyond 1e-4; gen does the same for the generative layers.\n" +
+            "genspeed times one training step of each generative sample (VAE, DCGAN, MLP GAN, diffusion U-Net) against TorchSharp.\n" +
             "--pause: milliseconds of idle before each contender's sample in the all-cores tables (default 250).\n" +
             "--malloc-default: keep glibc's malloc thresholds (by default they are raised so that libtorch reuses freed activations).\n" + SequenceOptions.Usage;
 

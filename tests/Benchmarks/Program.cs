@@ -64,6 +64,8 @@ namespace TensorForge.Benchmarks
             agreed &= !options.Runs("gen") || GenerativeAgreeSection.Run(options);
             if (options.Runs("seq")) new SequenceSections(options).Run();
             agreed &= !options.Runs("seqagree") || SequenceAgreeSection.Run(options);
+            if (options.Runs("genspeed"))
+                GenerativeSpeedSection.Run(options);
 
             Report.PrintSummary();
             Console.WriteLine();

@@ -4,7 +4,8 @@ using TensorForge;
 // What `dotnet add package TensorForge` gives a user: the generator writes ConsumerNet's members, the runtime trains it, and
 // the same code runs under the JIT and as a Native AOT binary. Exits 1 if the loss does not fall, if a saved and reloaded
 // network does not give bit-identical outputs, or if loading changed nothing; then the same for two token sequence networks
-// (an LSTM with additive attention, a causal Transformer; SequenceCheck.cs), which must also allocate nothing per call.
+// (an LSTM with additive attention, a causal Transformer; SequenceCheck.cs) and a small convolutional VAE through the generative
+// layer kinds (GenerativeCheck.cs), which must also allocate nothing per call.
 
 const int Features = ConsumerNet.InputSize, Classes = ConsumerNet.OutputSize, Samples = 256, Batch = 32, Steps = 60;
 
@@ -76,6 +77,7 @@ finally
 }
 
 failures.AddRange(SequenceCheck.Run());
+failures.AddRange(GenerativeCheck.Run());
 
 foreach (string failure in failures)
     Console.WriteLine($"FAILED: {failure}");

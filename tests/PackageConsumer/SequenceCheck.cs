@@ -39,21 +39,21 @@ internal static class SequenceCheck
         }
 
         var lstm = new ConsumerLstm();
-        Train("LSTM + additive attention", 150, () => { ContainsZero(); return lstm.TrainStep(tokens, sampleLabels); }, failures);
+        Train("LSTM + additive attention", 150, Batch, () => { ContainsZero(); return lstm.TrainStep(tokens, sampleLabels); }, failures);
         var lstmOutput = new float[Batch * ConsumerLstm.OutputSize];
         CheckSteadyState("LSTM + additive attention", () => { lstm.Forward(tokens, lstmOutput); lstm.TrainStep(tokens, sampleLabels); }, failures);
-        CheckReload("LSTM + additive attention", lstm, new ConsumerLstm(seed: 5), tokens, lstmOutput, (n, x, y) => ((ConsumerLstm)n).Forward(x, y), failures);
+        CheckReload("LSTM + additive attention", lstm, new ConsumerLstm(seed: 5), lstmOutput, (n, y) => ((ConsumerLstm)n).Forward(tokens, y), failures);
 
         var transformer = new ConsumerTransformer();
-        Train("causal Transformer", 150, () => { PreviousToken(); return transformer.TrainStep(tokens, stepLabels); }, failures);
+        Train("causal Transformer", 150, Batch, () => { PreviousToken(); return transformer.TrainStep(tokens, stepLabels); }, failures);
         var transformerOutput = new float[Batch * ConsumerTransformer.OutputSize];
         CheckSteadyState("causal Transformer", () => { transformer.Forward(tokens, transformerOutput); transformer.TrainStep(tokens, stepLabels); }, failures);
-        CheckReload("causal Transformer", transformer, new ConsumerTransformer(seed: 5), tokens, transformerOutput,
-            (n, x, y) => ((ConsumerTransformer)n).Forward(x, y), failures);
+        CheckReload("causal Transformer", transformer, new ConsumerTransformer(seed: 5), transformerOutput,
+            (n, y) => ((ConsumerTransformer)n).Forward(tokens, y), failures);
         return failures;
     }
 
-    private static void Train(string what, int steps, Func<float> step, List<string> failures)
+    internal static void Train(string what, int steps, int batch, Func<float> step, List<string> failures)
     {
         float first = 0, last = 0;
         for (int i = 0; i < steps; i++)
@@ -63,11 +63,11 @@ internal static class SequenceCheck
             if (i < 10) first += loss / 10;
             if (i >= steps - 10) last += loss / 10;
         }
-        Console.WriteLine($"{what}: {steps} steps of batch {Batch}, mean loss of the first 10 {first:F4}, of the last 10 {last:F4}");
+        Console.WriteLine($"{what}: {steps} steps of batch {batch}, mean loss of the first 10 {first:F4}, of the last 10 {last:F4}");
         if (!(last < 0.6f * first)) failures.Add($"{what}: the loss did not fall below 60%: {first:F4} -> {last:F4}");
     }
 
-    private static void CheckSteadyState(string what, Action round, List<string> failures)
+    internal static void CheckSteadyState(string what, Action round, List<string> failures)
     {
         round();
         long least = long.MaxValue;
@@ -81,20 +81,24 @@ internal static class SequenceCheck
         if (least != 0) failures.Add($"{what}: Forward + TrainStep allocate {least} bytes per call");
     }
 
-    private delegate void TokenForward(INetwork network, ReadOnlySpan<int> tokens, Span<float> output);
-
-    private static void CheckReload(string what, INetwork network, INetwork twin, int[] tokens, float[] output, TokenForward forward, List<string> failures)
+    /// <summary>Saves <paramref name="network"/>, loads it into <paramref name="twin"/> (another seed) and checks that the twin's
+    /// outputs are then bit-identical — and were not before, or the check would prove nothing. <paramref name="forward"/> runs
+    /// a network's Forward on the fixed input into the given output.</summary>
+    internal static void CheckReload(string what, INetwork network, INetwork twin, float[] output, Action<INetwork, float[]> forward, List<string> failures)
     {
-        forward(network, tokens, output);
+        forward(network, output);
+        var before = new float[output.Length];
+        forward(twin, before);
         using var stream = new MemoryStream();
         network.Save(stream);
         stream.Position = 0;
         twin.Load(stream);
         var reloaded = new float[output.Length];
-        forward(twin, tokens, reloaded);
+        forward(twin, reloaded);
         bool same = reloaded.AsSpan().SequenceEqual(output);
         Console.WriteLine($"{what}: saved {stream.Length:N0} bytes, loaded into a second instance: outputs {(same ? "bit-identical" : "DIFFERENT")}");
         if (!same) failures.Add($"{what}: the reloaded network's outputs differ");
+        if (before.AsSpan().SequenceEqual(output)) failures.Add($"{what}: the second instance gave the same outputs before loading: the check proves nothing");
     }
 }
 
