@@ -65,38 +65,69 @@ namespace TensorForge.Benchmarks
         }
     }
 
-    /// <summary>The diffusion sample's U-Net denoiser: down1 3×3 → 32, down2 3×3/2 → 64, down3 3×3/2 → 64, mid 3×3 → 64 (all
-    /// ReLU), nearest upsample ×2, cat([up, down2]), up2conv 3×3 → 64, upsample ×2, cat([up, down1]), up1conv 3×3 → 32 (ReLU),
-    /// out 3×3 → 1. The previous output comes first in each cat, as our <c>Concat</c> does.</summary>
+    /// <summary>The diffusion sample's default U-Net denoiser (samples/Diffusion's <c>UNetDenoiser</c>), module for layer with
+    /// its names. Time: the input's mean over the image (AvgPool2d(28), giving the [17, 1, 1] embedding), time1 1×1 → 128 and
+    /// time 1×1 → 128 (both ReLU), and per level a 1×1 projection (t28proj 32, t14proj 64, t7proj 128, t14upproj 64,
+    /// t28upproj 32) spread to constant planes by nearest upsampling. Down: down1conv 3×3 → 32 + t28, ReLU; down2conv 3×3/2 →
+    /// 64 + t14, ReLU; down2 3×3 → 64, ReLU; down3conv 3×3/2 → 128 + t7, ReLU; mid 3×3 → 128 and mid2 3×3 → 64 (ReLU). Up:
+    /// nearest upsample ×2, cat([up, down2]), up2conv 3×3 → 64 + t14up, ReLU, up2 3×3 → 32 (ReLU), upsample ×2,
+    /// cat([up, down1]), up1conv 3×3 → 32 + t28up, ReLU, up1 3×3 → 32 (ReLU), out 3×3 → 1. The previous output comes first
+    /// in each cat, as our <c>Concat</c> does.</summary>
     internal sealed class TorchUNet : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d _down1, _down2, _down3, _mid, _up2conv, _up1conv, _out;
+        private readonly Conv2d _time1, _time, _t28proj, _t14proj, _t7proj, _t14upproj, _t28upproj;
+        private readonly Conv2d _down1conv, _down2conv, _down2, _down3conv, _mid, _mid2, _up2conv, _up2, _up1conv, _up1, _out;
 
         public TorchUNet(long inputChannels) : base("UNetDenoiser")
         {
-            _down1 = nn.Conv2d(inputChannels, 32, 3, padding: 1);
-            _down2 = nn.Conv2d(32, 64, 3, stride: 2, padding: 1);
-            _down3 = nn.Conv2d(64, 64, 3, stride: 2, padding: 1);
-            _mid = nn.Conv2d(64, 64, 3, padding: 1);
+            _time1 = nn.Conv2d(inputChannels, 128, 1);
+            _time = nn.Conv2d(128, 128, 1);
+            _t28proj = nn.Conv2d(128, 32, 1);
+            _t14proj = nn.Conv2d(128, 64, 1);
+            _t7proj = nn.Conv2d(128, 128, 1);
+            _t14upproj = nn.Conv2d(128, 64, 1);
+            _t28upproj = nn.Conv2d(128, 32, 1);
+            _down1conv = nn.Conv2d(inputChannels, 32, 3, padding: 1);
+            _down2conv = nn.Conv2d(32, 64, 3, stride: 2, padding: 1);
+            _down2 = nn.Conv2d(64, 64, 3, padding: 1);
+            _down3conv = nn.Conv2d(64, 128, 3, stride: 2, padding: 1);
+            _mid = nn.Conv2d(128, 128, 3, padding: 1);
+            _mid2 = nn.Conv2d(128, 64, 3, padding: 1);
             _up2conv = nn.Conv2d(128, 64, 3, padding: 1);
-            _up1conv = nn.Conv2d(96, 32, 3, padding: 1);
+            _up2 = nn.Conv2d(64, 32, 3, padding: 1);
+            _up1conv = nn.Conv2d(64, 32, 3, padding: 1);
+            _up1 = nn.Conv2d(32, 32, 3, padding: 1);
             _out = nn.Conv2d(32, 1, 3, padding: 1);
             foreach (var (name, module) in new (string, Conv2d)[]
-                { ("down1", _down1), ("down2", _down2), ("down3", _down3), ("mid", _mid), ("up2conv", _up2conv), ("up1conv", _up1conv), ("out", _out) })
+                {
+                    ("time1", _time1), ("time", _time), ("t28proj", _t28proj), ("t14proj", _t14proj), ("t7proj", _t7proj),
+                    ("t14upproj", _t14upproj), ("t28upproj", _t28upproj), ("down1conv", _down1conv), ("down2conv", _down2conv),
+                    ("down2", _down2), ("down3conv", _down3conv), ("mid", _mid), ("mid2", _mid2), ("up2conv", _up2conv),
+                    ("up2", _up2), ("up1conv", _up1conv), ("up1", _up1), ("out", _out),
+                })
                 register_module(name, module);
         }
 
         public override Tensor forward(Tensor x)
         {
-            Tensor d1 = nn.functional.relu(_down1.forward(x));
-            Tensor d2 = nn.functional.relu(_down2.forward(d1));
-            Tensor d3 = nn.functional.relu(_down3.forward(d2));
-            Tensor m = nn.functional.relu(_mid.forward(d3));
-            Tensor u2 = nn.functional.relu(_up2conv.forward(cat(new List<Tensor> { Upsample(m), d2 }, 1)));
-            Tensor u1 = nn.functional.relu(_up1conv.forward(cat(new List<Tensor> { Upsample(u2), d1 }, 1)));
+            Tensor time = nn.functional.relu(_time.forward(nn.functional.relu(_time1.forward(nn.functional.avg_pool2d(x, 28)))));
+            Tensor d1 = nn.functional.relu(_down1conv.forward(x) + Spread(_t28proj, time, 28));
+            Tensor d2 = nn.functional.relu(_down2conv.forward(d1) + Spread(_t14proj, time, 14));
+            d2 = nn.functional.relu(_down2.forward(d2));
+            Tensor m = nn.functional.relu(_down3conv.forward(d2) + Spread(_t7proj, time, 7));
+            m = nn.functional.relu(_mid2.forward(nn.functional.relu(_mid.forward(m))));
+            Tensor u2 = nn.functional.relu(_up2conv.forward(cat(new List<Tensor> { Upsample(m, 2), d2 }, 1)) + Spread(_t14upproj, time, 14));
+            u2 = nn.functional.relu(_up2.forward(u2));
+            Tensor u1 = nn.functional.relu(_up1conv.forward(cat(new List<Tensor> { Upsample(u2, 2), d1 }, 1)) + Spread(_t28upproj, time, 28));
+            u1 = nn.functional.relu(_up1.forward(u1));
             return _out.forward(u1);
         }
 
-        private static Tensor Upsample(Tensor x) => nn.functional.interpolate(x, scale_factor: new double[] { 2, 2 }, mode: InterpolationMode.Nearest);
+        /// <summary>A level's time projection of the [128, 1, 1] time features, spread to constant size×size planes by nearest
+        /// upsampling (our <c>Upsample(size)</c> of a 1×1 map).</summary>
+        private static Tensor Spread(Conv2d projection, Tensor time, int size) => Upsample(projection.forward(time), size);
+
+        private static Tensor Upsample(Tensor x, int factor) =>
+            nn.functional.interpolate(x, scale_factor: new double[] { factor, factor }, mode: InterpolationMode.Nearest);
     }
 }
